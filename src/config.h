@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * config.h - struct gw_config: every setting of ocppgw with its default.
+ *
+ * config.c reads a libconfig file through one table of rows
+ * {path, type, offset, default, min, max}; the same table gives defaults,
+ * --dump-config and "bad value at line N".  Lists (listeners, id tokens,
+ * piles) have their own small readers.  Every setting has a safe default,
+ * so an empty file is a valid configuration.
+ *
+ * Lifetime: one per process, filled at start, read-only afterwards.
+ */
+#ifndef GW_CONFIG_H
+#define GW_CONFIG_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define GW_CONFIG_MAX_LISTENERS 8
+#define GW_PATH_MAX 512
+
+/* One OCPP listener; security profiles are one per listener (A00.FR.006). */
+struct gw_listener {
+	char name[32];
+	char address[64];       /* "0.0.0.0", "127.0.0.1", "::" */
+	int port;               /* 0 = pick a free port (tests); logged at start */
+	int security_profile;   /* 1 Basic auth over ws, 2 TLS + Basic, 3 mutual TLS */
+	char path_prefix[64];   /* "/ocpp": piles dial PREFIX/{identity} */
+	char tls_cert[GW_PATH_MAX];       /* RSA server chain (PEM) */
+	char tls_key[GW_PATH_MAX];
+	char tls_ecdsa_cert[GW_PATH_MAX]; /* optional second (ECDSA) chain */
+	char tls_ecdsa_key[GW_PATH_MAX];
+	char tls_ca[GW_PATH_MAX];         /* CA that signs pile client certs (profile 3) */
+};
+
+/* An id token seeded into the store at start (upserted by value). */
+struct gw_token_seed {
+	char id[37];
+	char status[20];   /* Accepted, Blocked, Expired, Invalid */
+	char expiry[32];   /* RFC 3339 or "" */
+	char group_id[37];
+};
+
+/* A pile registered beforehand (production). */
+struct gw_pile_seed {
+	char identity[49];
+	char status[12];   /* Accepted, Pending, Rejected */
+	int security_profile; /* minimum profile this pile must use, 0 = listener's */
+};
+
+struct gw_config {
+	char source_file[GW_PATH_MAX]; /* "" = embedded defaults */
+
+	/* ---- process */
+	int log_level;          /* 0 err .. 4 debug; default 2 (notice) */
+	char schema_dir[GW_PATH_MAX]; /* folder holding ocpp1.6/ and ocpp2.0.1/ */
+
+	/* ---- OCPP listeners */
+	struct gw_listener listeners[GW_CONFIG_MAX_LISTENERS];
+	int n_listeners;        /* default: one, 0.0.0.0:9000 profile 1 "/ocpp" */
+
+	/* ---- who may connect */
+	int auto_register;      /* unknown identity: 1 = register on first connect, 0 = HTTP 404 */
+	int require_password;   /* profile 1/2: 1 = a pile without a password is refused */
+	char operator_name[64]; /* CPO name: the O of pile certificates */
+	int auth_fail_limit;    /* failed handshakes per identity per minute before 429-style refusal */
+
+	/* ---- OCPP behaviour */
+	int heartbeat_interval_s;   /* BootNotification Accepted interval, default 300 */
+	int boot_retry_interval_s;  /* Pending/Rejected retry interval, default 30 */
+	int call_timeout_ms;        /* server-initiated CALL timeout, default 30000 */
+	int max_pending_calls;      /* queued server CALLs per pile, default 32 */
+	int accept_all_tokens;      /* dev mode: every id token Accepted; default 0 */
+	int push_config_on_boot;    /* send the detector configuration at boot; default 1 */
+
+	/* ---- limits and timers */
+	int max_message_bytes;      /* WebSocket message cap, default 65536; over -> close 1009 */
+	int max_outbound_bytes;     /* per-pile outbound queue, default 1 MiB; over -> close */
+	int ping_interval_s;        /* server pings, default 60 */
+	int idle_hangup_s;          /* no valid pong/data for this long -> close, default 180 */
+	int handshake_timeout_s;    /* default 5 */
+
+	/* ---- certificates (SignCertificate) */
+	char ca_cert[GW_PATH_MAX];  /* CA that signs pile CSRs; default certs/dev/ca.pem */
+	char ca_key[GW_PATH_MAX];
+	int cert_validity_days;     /* default 365 */
+
+	/* ---- store */
+	char db_path[GW_PATH_MAX];  /* SQLite file, default data/ocppgw.db */
+	int db_busy_timeout_ms;     /* default 5000 */
+
+	/* ---- operator API (issue 5) */
+	char api_address[64];       /* default 127.0.0.1 */
+	int api_port;               /* default 8080; 0 = pick a free port; -1 = off */
+
+	/* ---- seeds */
+	struct gw_token_seed *tokens;
+	size_t n_tokens;
+	struct gw_pile_seed *piles;
+	size_t n_piles;
+};
+
+/* Fill cfg with every default.  Never fails. */
+void config_defaults(struct gw_config *cfg);
+
+/* Read path over the defaults.  On a bad setting returns GW_ECONFIG and
+ * writes "FILE:LINE: setting 'x': reason" into err.  cfg owns the seed
+ * arrays afterwards: release with config_cleanup(). */
+int config_load(struct gw_config *cfg, const char *path, char *err, size_t errlen);
+
+void config_cleanup(struct gw_config *cfg);
+
+/* Print every setting with its value in libconfig syntax. */
+void config_dump(const struct gw_config *cfg, void *file /* FILE * */);
+
+#endif
