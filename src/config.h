@@ -71,6 +71,7 @@ struct gw_config {
 	int max_pending_calls;      /* queued server CALLs per pile, default 32 */
 	int accept_all_tokens;      /* dev mode: every id token Accepted; default 0 */
 	int push_config_on_boot;    /* send the detector configuration at boot; default 1 */
+	int validate_outbound;      /* check every payload we send against its schema; tests: 1 */
 
 	/* ---- limits and timers */
 	int max_message_bytes;      /* WebSocket message cap, default 65536; over -> close 1009 */

@@ -205,4 +205,17 @@ struct device_var {
 	int readonly;
 };
 
+/* "Energy.Active.Import.Register" -> MEAS_ENERGY_IMPORT_WH; NULL or "" gives
+ * the spec default (the energy register); unknown words MEAS_OTHER. */
+enum measurand measurand_parse(const char *name);
+
+/* "Sample.Clock" -> CTX_SAMPLE_CLOCK; NULL or "" gives Sample.Periodic. */
+enum reading_ctx reading_ctx_parse(const char *name);
+
+/* Convert raw x 10^multiplier_exp10 in `unit` (NULL = the measurand's default
+ * unit) to the normalized unit of m: kWh -> Wh, kW -> W.  GW_OK, or
+ * GW_ECONSTRAINT when the unit does not fit the measurand or raw is not
+ * finite.  MEAS_OTHER values pass through unchanged. */
+int meter_normalize(enum measurand m, const char *unit, int multiplier_exp10, double raw, double *out);
+
 #endif

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * config.c - libconfig file -> struct gw_config.
+ *
+ * One table row per scalar setting: {path, type, offset, size, default,
+ * min, max}.  The same rows give the defaults, the reader, the range checks
+ * with the offending line, and --dump-config (Redis static_configs[], nginx
+ * ngx_command_t).  Lists (listeners, id_tokens, piles) have small readers of
+ * their own.  An unknown setting is an error too: a typo must not silently
+ * fall back to a default.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libconfig.h>
+
+#include "common/gw_alloc.h"
+#include "common/gw_err.h"
+#include "common/gw_log.h"
+#include "config.h"
+
+enum cfg_type {
+	CFG_INT,
+	CFG_BOOL,
+	CFG_STR,
+	CFG_LOGLEVEL,
+};
+
+struct cfg_row {
+	const char *path;
+	enum cfg_type type;
+	size_t offset;
+	size_t size; /* CFG_STR: buffer size */
+	long dflt;   /* CFG_INT / CFG_BOOL */
+	const char *dflt_str;
+	long min, max;
+};
+
+#define F(field) offsetof(struct gw_config, field), sizeof(((struct gw_config *)0)->field)
+#define INT(p, field, d, lo, hi) { p, CFG_INT, F(field), d, NULL, lo, hi }
+#define BOOL(p, field, d) { p, CFG_BOOL, F(field), d, NULL, 0, 1 }
+#define STR(p, field, d) { p, CFG_STR, F(field), 0, d, 0, 0 }
+
+static const struct cfg_row rows[] = {
+	{ "log_level", CFG_LOGLEVEL, F(log_level), GW_LOG_NOTICE, NULL, 0, 4 },
+	STR("schema_dir", schema_dir, OCPPGW_DEFAULT_SCHEMA_DIR),
+
+	BOOL("ocpp.auto_register", auto_register, 0),
+	BOOL("ocpp.require_password", require_password, 1),
+	STR("ocpp.operator_name", operator_name, ""),
+	INT("ocpp.auth_fail_limit", auth_fail_limit, 10, 1, 100000),
+	INT("ocpp.heartbeat_interval_s", heartbeat_interval_s, 300, 10, 86400),
+	INT("ocpp.boot_retry_interval_s", boot_retry_interval_s, 30, 1, 86400),
+	INT("ocpp.call_timeout_ms", call_timeout_ms, 30000, 100, 600000),
+	INT("ocpp.max_pending_calls", max_pending_calls, 32, 1, 1024),
+	BOOL("ocpp.accept_all_tokens", accept_all_tokens, 0),
+	BOOL("ocpp.push_config_on_boot", push_config_on_boot, 1),
+	BOOL("ocpp.validate_outbound", validate_outbound, 0),
+
+	INT("limits.max_message_bytes", max_message_bytes, 65536, 1024, 16 << 20),
+	INT("limits.max_outbound_bytes", max_outbound_bytes, 1 << 20, 4096, 64 << 20),
+	INT("limits.ping_interval_s", ping_interval_s, 60, 1, 3600),
+	INT("limits.idle_hangup_s", idle_hangup_s, 180, 2, 86400),
+	INT("limits.handshake_timeout_s", handshake_timeout_s, 5, 1, 120),
+
+	STR("pki.ca_cert", ca_cert, "certs/dev/ca.pem"),
+	STR("pki.ca_key", ca_key, "certs/dev/ca.key"),
+	INT("pki.cert_validity_days", cert_validity_days, 365, 1, 3650),
+
+	STR("store.path", db_path, "data/ocppgw.db"),
+	INT("store.busy_timeout_ms", db_busy_timeout_ms, 5000, 0, 600000),
+
+	STR("api.address", api_address, "127.0.0.1"),
+	INT("api.port", api_port, 8080, -1, 65535),
+};
+
+#define N_ROWS (sizeof(rows) / sizeof(rows[0]))
+
+/* Lists, read by their own functions below. */
+static const char *const list_names[] = { "listeners", "id_tokens", "piles" };
+
+static void listener_defaults(struct gw_listener *l, int idx)
+{
+	memset(l, 0, sizeof(*l));
+	snprintf(l->name, sizeof(l->name), "ocpp%d", idx);
+	snprintf(l->address, sizeof(l->address), "0.0.0.0");
+	l->port = 9000;
+	l->security_profile = 1;
+	snprintf(l->path_prefix, sizeof(l->path_prefix), "/ocpp");
+}
+
+void config_defaults(struct gw_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < N_ROWS; i++) {
+		char *field = (char *)cfg + rows[i].offset;
+		if (rows[i].type == CFG_STR)
+			snprintf(field, rows[i].size, "%s", rows[i].dflt_str);
+		else
+			*(int *)field = (int)rows[i].dflt;
+	}
+	listener_defaults(&cfg->listeners[0], 0);
+	cfg->n_listeners = 1;
+}
+
+static int fail(char *err, size_t errlen, const config_setting_t *s, const char *fmt, const char *what,
+		const char *why)
+{
+	snprintf(err, errlen, fmt, config_setting_source_file(s) ? config_setting_source_file(s) : "?",
+		 config_setting_source_line(s), what, why);
+	return GW_ECONFIG;
+}
+
+#define BAD(s, what, why) fail(err, errlen, (s), "%s:%d: setting '%s': %s", (what), (why))
+
+static int read_row(struct gw_config *cfg, const struct cfg_row *r, const config_setting_t *s, char *err,
+		    size_t errlen)
+{
+	char *field = (char *)cfg + r->offset;
+	int type = config_setting_type(s);
+
+	switch (r->type) {
+	case CFG_INT: {
+		long long v;
+		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+			return BAD(s, r->path, "expected an integer");
+		v = config_setting_get_int64(s);
+		if (v < r->min || v > r->max) {
+			char why[96];
+			snprintf(why, sizeof(why), "%lld is outside %ld..%ld", v, r->min, r->max);
+			return BAD(s, r->path, why);
+		}
+		*(int *)field = (int)v;
+		return GW_OK;
+	}
+	case CFG_BOOL:
+		if (type != CONFIG_TYPE_BOOL)
+			return BAD(s, r->path, "expected true or false");
+		*(int *)field = config_setting_get_bool(s);
+		return GW_OK;
+	case CFG_STR: {
+		const char *v = config_setting_get_string(s);
+		if (!v)
+			return BAD(s, r->path, "expected a string");
+		if (strlen(v) >= r->size)
+			return BAD(s, r->path, "too long");
+		snprintf(field, r->size, "%s", v);
+		return GW_OK;
+	}
+	case CFG_LOGLEVEL: {
+		const char *v = config_setting_get_string(s);
+		int lvl = gw_log_level_parse(v);
+		if (lvl < 0)
+			return BAD(s, r->path, "expected err, warn, notice, info or debug");
+		*(int *)field = lvl;
+		return GW_OK;
+	}
+	}
+	return GW_EINVAL;
+}
+
+/* A string member of a list element into buf; absent keeps buf. */
+static int member_str(const config_setting_t *el, const char *name, char *buf, size_t size, char *err,
+		      size_t errlen)
+{
+	const config_setting_t *m = config_setting_get_member(el, name);
+	const char *v;
+
+	if (!m)
+		return GW_OK;
+	v = config_setting_get_string(m);
+	if (!v)
+		return BAD(m, name, "expected a string");
+	if (strlen(v) >= size)
+		return BAD(m, name, "too long");
+	snprintf(buf, size, "%s", v);
+	return GW_OK;
+}
+
+static int member_int(const config_setting_t *el, const char *name, int *out, int lo, int hi, char *err,
+		      size_t errlen)
+{
+	const config_setting_t *m = config_setting_get_member(el, name);
+	long long v;
+
+	if (!m)
+		return GW_OK;
+	if (config_setting_type(m) != CONFIG_TYPE_INT && config_setting_type(m) != CONFIG_TYPE_INT64)
+		return BAD(m, name, "expected an integer");
+	v = config_setting_get_int64(m);
+	if (v < lo || v > hi)
+		return BAD(m, name, "out of range");
+	*out = (int)v;
+	return GW_OK;
+}
+
+/* Reject members of a list element we do not know (typos). */
+static int check_members(const config_setting_t *el, const char *const *known, char *err, size_t errlen)
+{
+	for (int i = 0; i < config_setting_length(el); i++) {
+		const config_setting_t *m = config_setting_get_elem(el, (unsigned)i);
+		const char *name = config_setting_name(m);
+		int ok = 0;
+		for (const char *const *k = known; *k; k++)
+			ok |= name && !strcmp(name, *k);
+		if (!ok)
+			return BAD(m, name ? name : "?", "unknown setting");
+	}
+	return GW_OK;
+}
+
+static int read_listeners(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen)
+{
+	static const char *const known[] = { "name", "address", "port", "security_profile", "path_prefix",
+					     "tls_cert", "tls_key", "tls_ecdsa_cert", "tls_ecdsa_key",
+					     "tls_ca", NULL };
+	int n = config_setting_length(list);
+
+	if (!config_setting_is_list(list) || n < 1 || n > GW_CONFIG_MAX_LISTENERS)
+		return BAD(list, "listeners", "expected a list of 1 to 8 listener groups");
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
+		struct gw_listener *l = &cfg->listeners[i];
+		int rc;
+
+		listener_defaults(l, i);
+		if (!config_setting_is_group(el))
+			return BAD(el, "listeners", "each listener is a group { ... }");
+		if ((rc = check_members(el, known, err, errlen)) ||
+		    (rc = member_str(el, "name", l->name, sizeof(l->name), err, errlen)) ||
+		    (rc = member_str(el, "address", l->address, sizeof(l->address), err, errlen)) ||
+		    (rc = member_int(el, "port", &l->port, 0, 65535, err, errlen)) ||
+		    (rc = member_int(el, "security_profile", &l->security_profile, 1, 3, err, errlen)) ||
+		    (rc = member_str(el, "path_prefix", l->path_prefix, sizeof(l->path_prefix), err, errlen)) ||
+		    (rc = member_str(el, "tls_cert", l->tls_cert, sizeof(l->tls_cert), err, errlen)) ||
+		    (rc = member_str(el, "tls_key", l->tls_key, sizeof(l->tls_key), err, errlen)) ||
+		    (rc = member_str(el, "tls_ecdsa_cert", l->tls_ecdsa_cert, sizeof(l->tls_ecdsa_cert), err,
+				     errlen)) ||
+		    (rc = member_str(el, "tls_ecdsa_key", l->tls_ecdsa_key, sizeof(l->tls_ecdsa_key), err,
+				     errlen)) ||
+		    (rc = member_str(el, "tls_ca", l->tls_ca, sizeof(l->tls_ca), err, errlen)))
+			return rc;
+		if (l->security_profile >= 2 && (!l->tls_cert[0] || !l->tls_key[0]))
+			return BAD(el, l->name, "security profiles 2 and 3 need tls_cert and tls_key");
+		if (l->security_profile == 3 && !l->tls_ca[0])
+			return BAD(el, l->name, "security profile 3 needs tls_ca (the pile CA)");
+		if (l->path_prefix[0] != '/')
+			return BAD(el, l->name, "path_prefix must start with '/'");
+	}
+	cfg->n_listeners = n;
+	return GW_OK;
+}
+
+static int read_tokens(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen)
+{
+	static const char *const known[] = { "id", "status", "expiry", "group", NULL };
+	static const char *const statuses[] = { "Accepted", "Blocked", "Expired", "Invalid", NULL };
+	int n = config_setting_length(list);
+
+	if (!config_setting_is_list(list))
+		return BAD(list, "id_tokens", "expected a list of groups");
+	cfg->tokens = gw_calloc((size_t)n, sizeof(*cfg->tokens));
+	if (!cfg->tokens)
+		return GW_ENOMEM;
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
+		struct gw_token_seed *t = &cfg->tokens[i];
+		int rc, ok = 0;
+
+		snprintf(t->status, sizeof(t->status), "Accepted");
+		if ((rc = check_members(el, known, err, errlen)) ||
+		    (rc = member_str(el, "id", t->id, sizeof(t->id), err, errlen)) ||
+		    (rc = member_str(el, "status", t->status, sizeof(t->status), err, errlen)) ||
+		    (rc = member_str(el, "expiry", t->expiry, sizeof(t->expiry), err, errlen)) ||
+		    (rc = member_str(el, "group", t->group_id, sizeof(t->group_id), err, errlen)))
+			return rc;
+		if (!t->id[0])
+			return BAD(el, "id_tokens", "every token needs an id");
+		for (const char *const *s = statuses; *s; s++)
+			ok |= !strcmp(*s, t->status);
+		if (!ok)
+			return BAD(el, "status", "expected Accepted, Blocked, Expired or Invalid");
+		cfg->n_tokens++;
+	}
+	return GW_OK;
+}
+
+static int read_piles(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen)
+{
+	static const char *const known[] = { "identity", "status", "security_profile", NULL };
+	int n = config_setting_length(list);
+
+	if (!config_setting_is_list(list))
+		return BAD(list, "piles", "expected a list of groups");
+	cfg->piles = gw_calloc((size_t)n, sizeof(*cfg->piles));
+	if (!cfg->piles)
+		return GW_ENOMEM;
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
+		struct gw_pile_seed *p = &cfg->piles[i];
+		int rc;
+
+		snprintf(p->status, sizeof(p->status), "Accepted");
+		if ((rc = check_members(el, known, err, errlen)) ||
+		    (rc = member_str(el, "identity", p->identity, sizeof(p->identity), err, errlen)) ||
+		    (rc = member_str(el, "status", p->status, sizeof(p->status), err, errlen)) ||
+		    (rc = member_int(el, "security_profile", &p->security_profile, 0, 3, err, errlen)))
+			return rc;
+		if (!p->identity[0] || strchr(p->identity, ':'))
+			return BAD(el, "identity", "1 to 48 characters, no ':'");
+		if (strcmp(p->status, "Accepted") && strcmp(p->status, "Pending") &&
+		    strcmp(p->status, "Rejected"))
+			return BAD(el, "status", "expected Accepted, Pending or Rejected");
+		cfg->n_piles++;
+	}
+	return GW_OK;
+}
+
+static const struct cfg_row *row_find(const char *path)
+{
+	for (size_t i = 0; i < N_ROWS; i++)
+		if (!strcmp(rows[i].path, path))
+			return &rows[i];
+	return NULL;
+}
+
+static int is_list_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(list_names) / sizeof(list_names[0]); i++)
+		if (!strcmp(list_names[i], name))
+			return 1;
+	return 0;
+}
+
+/* Walk a group: every scalar must be a known row, every group a known
+ * prefix, every list a known list. */
+static int walk(struct gw_config *cfg, const config_setting_t *group, const char *prefix, char *err,
+		size_t errlen)
+{
+	for (int i = 0; i < config_setting_length(group); i++) {
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(s);
+		char path[128];
+		const struct cfg_row *r;
+		int rc = GW_OK;
+
+		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", name ? name : "?");
+		if (config_setting_is_group(s)) {
+			rc = walk(cfg, s, path, err, errlen);
+		} else if (!*prefix && is_list_name(path)) {
+			if (!strcmp(path, "listeners"))
+				rc = read_listeners(cfg, s, err, errlen);
+			else if (!strcmp(path, "id_tokens"))
+				rc = read_tokens(cfg, s, err, errlen);
+			else
+				rc = read_piles(cfg, s, err, errlen);
+		} else if ((r = row_find(path))) {
+			rc = read_row(cfg, r, s, err, errlen);
+		} else {
+			rc = BAD(s, path, "unknown setting");
+		}
+		if (rc)
+			return rc;
+	}
+	return GW_OK;
+}
+
+int config_load(struct gw_config *cfg, const char *path, char *err, size_t errlen)
+{
+	config_t lc;
+	int rc;
+
+	config_init(&lc);
+	if (config_read_file(&lc, path) != CONFIG_TRUE) {
+		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s: cannot read the file", path);
+		else
+			snprintf(err, errlen, "%s:%d: %s", path, config_error_line(&lc),
+				 config_error_text(&lc));
+		rc = GW_ECONFIG;
+		goto out;
+	}
+	snprintf(cfg->source_file, sizeof(cfg->source_file), "%s", path);
+	rc = walk(cfg, config_root_setting(&lc), "", err, errlen);
+out:
+	config_destroy(&lc);
+	return rc;
+}
+
+void config_cleanup(struct gw_config *cfg)
+{
+	if (!cfg)
+		return;
+	GW_FREE(cfg->tokens);
+	GW_FREE(cfg->piles);
+	cfg->n_tokens = cfg->n_piles = 0;
+}
+
+static const char *const level_words[] = { "err", "warn", "notice", "info", "debug" };
+
+void config_dump(const struct gw_config *cfg, void *file)
+{
+	FILE *f = file;
+	char group[32] = "";
+
+	fprintf(f, "# effective configuration%s%s\n", cfg->source_file[0] ? " from " : " (embedded defaults)",
+		cfg->source_file);
+	for (size_t i = 0; i < N_ROWS; i++) {
+		const char *field = (const char *)cfg + rows[i].offset;
+		const char *dot = strchr(rows[i].path, '.');
+		const char *name = dot ? dot + 1 : rows[i].path;
+		char g[32] = "";
+
+		if (dot)
+			snprintf(g, sizeof(g), "%.*s", (int)(dot - rows[i].path), rows[i].path);
+		if (strcmp(g, group)) {
+			if (group[0])
+				fprintf(f, "};\n");
+			if (g[0])
+				fprintf(f, "%s: {\n", g);
+			snprintf(group, sizeof(group), "%s", g);
+		}
+		fprintf(f, "%s%s = ", group[0] ? "  " : "", name);
+		switch (rows[i].type) {
+		case CFG_INT:
+			fprintf(f, "%d;\n", *(const int *)field);
+			break;
+		case CFG_BOOL:
+			fprintf(f, "%s;\n", *(const int *)field ? "true" : "false");
+			break;
+		case CFG_STR:
+			fprintf(f, "\"%s\";\n", field);
+			break;
+		case CFG_LOGLEVEL:
+			fprintf(f, "\"%s\";\n", level_words[*(const int *)field % 5]);
+			break;
+		}
+	}
+	if (group[0])
+		fprintf(f, "};\n");
+	fprintf(f, "listeners = (\n");
+	for (int i = 0; i < cfg->n_listeners; i++) {
+		const struct gw_listener *l = &cfg->listeners[i];
+		fprintf(f, "  { name = \"%s\"; address = \"%s\"; port = %d; security_profile = %d; "
+			   "path_prefix = \"%s\"; tls_cert = \"%s\"; tls_key = \"%s\"; tls_ecdsa_cert = \"%s\"; "
+			   "tls_ecdsa_key = \"%s\"; tls_ca = \"%s\"; }%s\n",
+			l->name, l->address, l->port, l->security_profile, l->path_prefix, l->tls_cert, l->tls_key,
+			l->tls_ecdsa_cert, l->tls_ecdsa_key, l->tls_ca, i + 1 < cfg->n_listeners ? "," : "");
+	}
+	fprintf(f, ");\n# %zu id token(s) and %zu pile(s) seeded\n", cfg->n_tokens, cfg->n_piles);
+}
