@@ -18,20 +18,23 @@
 
 #include <json-c/json.h>
 
-#define GW_JSON_DEPTH 16 /* default nesting limit for frames and API bodies */
+#define GW_JSON_DEPTH 16 /* depth limit for frames and API bodies, see gw_json_parse */
 
-/* Parse exactly len bytes of buf as one JSON document.  max_depth (>= 1)
- * bounds array/object nesting.  Rejected with GW_EFORMAT: anything json-c's
- * strict mode rejects, bytes after the document (garbage, a second document,
- * a NUL), empty input, invalid or non-shortest UTF-8, surrogates (raw or as
- * lone \u escapes), U+0000 anywhere (also in keys, which json-c would
- * silently truncate), NaN/Infinity/overflowing doubles, integers outside
- * int64 (json-c saturates them; -2^63 itself is rejected too because a
- * saturated negative looks the same).  GW_EINVAL for a NULL buf/out or
+/* Parse exactly len bytes of buf as one JSON document.
+ * max_depth (>= 1) is json-c's depth: the document is level 1, each array
+ * element or member value one level below its container, and no value may
+ * sit below level max_depth, so [[1]] needs 3 and [[]] needs 2 [verified
+ * on 0.16].  Rejected with GW_EFORMAT: anything json-c's strict mode
+ * rejects, bytes after the document (garbage, a second document, a NUL),
+ * empty input, invalid or non-shortest UTF-8, surrogates (raw or as lone
+ * \u escapes), U+0000 anywhere (also in keys, which json-c would silently
+ * truncate), NaN/Infinity/overflowing doubles, integers outside int64
+ * (json-c saturates them; -2^63 itself is rejected too because a saturated
+ * negative looks the same).  GW_EINVAL for a NULL buf/out or
  * max_depth < 1, GW_ETOOBIG if len exceeds INT32_MAX, GW_ENOMEM.
- * On GW_OK *out is the tree, owned by the caller (json_object_put once); it is
- * NULL for the document `null`.  On failure *out is NULL.  buf need not be
- * NUL-terminated.  Reentrant: each call uses its own tokener. */
+ * On GW_OK *out is the tree, owned by the caller (json_object_put once); it
+ * is NULL for the document `null`.  On failure *out is NULL.  buf need not
+ * be NUL-terminated.  Reentrant: each call uses its own tokener. */
 int gw_json_parse(const char *buf, size_t len, int max_depth, struct json_object **out);
 
 /* Typed member reads.  obj is borrowed; nothing is allocated.

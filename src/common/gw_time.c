@@ -124,7 +124,7 @@ char *gw_time_format(int64_t at_ms, char *buf)
 	int64_t ms = at_ms - secs * 1000;
 	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
 	int64_t rem = secs - days * 86400;
-	int y;
+	int y = 0;
 	unsigned m, d;
 
 	civil_from_days(days, &y, &m, &d);
