@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * store.h - the storage interface of ocppgw (DESIGN.md "store").
+ *
+ * A struct of function pointers, like Redis ConnectionType: struct store
+ * holds the ops table of one implementation (SQLite today, store_sqlite.c;
+ * PostgreSQL later behind the same table).  Callers use only the store_xxx()
+ * wrappers at the bottom of this file.
+ *
+ * Batches: every change made for one loop turn runs between store_begin()
+ * and store_commit(); each frame inside the batch is wrapped in
+ * store_savepoint() ... store_release() (or store_rollback_to() when that
+ * frame failed), so one bad frame does not undo the others (group commit,
+ * STYLE.md 4 "Persist, then reply").  A reply leaves only after
+ * store_commit() returned GW_OK.  Reads may also run outside a batch.
+ *
+ * Error codes of every op: GW_OK; GW_ENOTFOUND (no such row, or the pile a
+ * row refers to does not exist); GW_EDUP (a unique key we expect to repeat:
+ * 2.0.1 (transactionId, seqNo), 2.0.1 transactionId per pile, pile
+ * identity); GW_EINVAL (NULL / oversize argument: our own bug);
+ * GW_ESTORE for every storage failure (busy, locked, disk full, I/O, corrupt,
+ * out of memory inside the engine).  GW_ESTORE is transient from the pile's
+ * point of view: never CALLERROR a transaction message for it, close the
+ * connection (PROTOCOL.md 1.4 rule 3).
+ *
+ * Ownership: strings passed in are borrowed for the call; rows come back by
+ * value in caller-owned structs (fixed arrays, nothing to free) unless the
+ * op says it allocates.  One store is used from one thread.
+ *
+ * Secrets: password hashes and salts pass through here as bytes; no
+ * implementation logs them.
+ */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/gw_ocpp.h"
+#include "domain/vocab.h"
+
+#define STORE_PW_HASH_LEN 32 /* PBKDF2-SHA256 output, bytes */
+#define STORE_PW_SALT_LEN 16
+#define STORE_HASH_LEN 32    /* SHA-256 of the raw frame chain */
+#define STORE_TX_WINDOW_MS 2000 /* 1.6 duplicate start: same timestamp +-2 s */
+
+struct store;
+
+/* ==== rows ============================================================= */
+
+/* A pile's stored password (hashing lives in transport/password.c). */
+struct store_password {
+	int present;                        /* 0: none set, the rest is zero */
+	uint8_t hash[STORE_PW_HASH_LEN];
+	uint8_t salt[STORE_PW_SALT_LEN];
+	uint32_t iterations;                /* PBKDF2 rounds, > 0 when present */
+};
+
+/* One registered pile; a copy, lives as long as the caller keeps it. */
+struct pile_row {
+	char identity[GW_IDENTITY_MAX + 1];
+	enum reg_status reg_status;
+	int min_security_profile;           /* 0 = the listener's, else 1..3 */
+	struct store_password password;     /* current credentials */
+	struct store_password pending;      /* rotation: sent, not yet in use */
+	struct boot_report boot;            /* from the last BootNotification */
+	int ocpp_version;                   /* enum ocpp_version last used, 0 = never */
+	int64_t first_seen_ms;              /* registration time */
+	int64_t last_boot_ms;               /* 0 = never booted */
+	int64_t last_seen_ms;               /* 0 = never seen */
+};
+
+/* Current state of one connector. */
+struct connector_row {
+	char pile[GW_IDENTITY_MAX + 1];
+	int evse_id;
+	int connector_id;
+	enum conn_state state;
+	enum plug_evidence plugged;
+	char error_code[51];
+	char info[51];
+	int64_t pile_ms;
+	int64_t recv_ms;
+	int64_t frame_seq;                  /* frame that set it, 0 if none */
+};
+
+/* Where a connector state came from (history column "source"). */
+enum conn_source {
+	CONN_SRC_STATUS = 0,   /* StatusNotification */
+	CONN_SRC_TX_EVENT = 1, /* 2.0.1 TransactionEvent chargingState / trigger */
+};
+
+/* One id token (config seeds, operator API). */
+struct token_row {
+	char id[VOCAB_TOKEN_MAX + 1];
+	char status[20];                    /* "Accepted", "Blocked", "Expired", "Invalid", ... */
+	int64_t expiry_ms;                  /* 0 = never expires */
+	char group_id[VOCAB_TOKEN_MAX + 1]; /* "" = none */
+	int64_t updated_ms;
+};
+
+enum tx_state {
+	TXS_OPEN = 0,
+	TXS_ENDED = 1,
+};
+
+/* One transaction of either version.  id is ours and is the 1.6
+ * transactionId; pile_tx_id is the 2.0.1 one (unique per pile, "" in 1.6). */
+struct tx_row {
+	int64_t id;                         /* INTEGER PRIMARY KEY, never reused */
+	char pile[GW_IDENTITY_MAX + 1];
+	char pile_tx_id[VOCAB_PILE_TX_MAX + 1];
+	int evse_id;
+	int connector_id;
+	char id_token[VOCAB_TOKEN_MAX + 1];
+	enum auth_status auth_status;       /* answered at start */
+	enum tx_state state;
+	int orphan;                         /* 1: row made by an end/update whose start we never saw */
+	int64_t orphan_ref;                 /* 1.6 orphan (orphan = 1, pile_tx_id ""): the
+					     * transactionId the pile sent (any value, 0 too) */
+	int have_meter_start;
+	int64_t meter_start_wh;
+	int64_t start_pile_ms;              /* 0 = unknown */
+	int64_t start_recv_ms;
+	int have_meter_stop;
+	int64_t meter_stop_wh;
+	int64_t stop_pile_ms;               /* 0 = not ended */
+	int64_t stop_recv_ms;
+	char stop_reason[32];
+	int64_t last_seq_no;                /* 2.0.1 highest seqNo seen, -1 = none */
+	int reservation_id;                 /* -1 = none */
+	int remote_start_id;                /* -1 = none */
+	int64_t start_frame_seq;            /* raw frame of the start, 0 = none */
+	int64_t end_frame_seq;              /* raw frame of the end, 0 = none */
+};
+
+/* Where a stored meter sample belongs. */
+struct sample_ctx {
+	const char *pile;
+	int64_t tx_id;                      /* 0 = outside a known transaction (NULL) */
+	const char *pile_tx_id;             /* 2.0.1 id as sent, "" or NULL = none */
+	int64_t recv_ms;
+	int64_t frame_seq;
+};
+
+/* A stored meter sample, read back. */
+struct sample_row {
+	int64_t id;
+	int64_t tx_id;                      /* 0 = NULL */
+	char pile_tx_id[VOCAB_PILE_TX_MAX + 1];
+	struct meter_sample s;
+	int64_t recv_ms;
+	int64_t frame_seq;
+};
+
+enum frame_dir {
+	FRAME_IN = 0,  /* pile -> us, stored as 'in' */
+	FRAME_OUT = 1, /* us -> pile, stored as 'out' */
+};
+
+/* One raw frame to append; every pointer is borrowed for the call. */
+struct frame_in {
+	const char *pile;
+	enum frame_dir dir;
+	const char *msg_id;    /* "" if unreadable */
+	int msg_type;          /* 2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 unparsable */
+	const char *action;    /* "" for results / errors we cannot pair */
+	const char *payload;   /* the whole frame text as received / sent */
+	size_t payload_len;
+	int64_t pile_ms;       /* time the pile stamped, 0 = none (NULL) */
+	int64_t recv_ms;       /* our receive / send time */
+};
+
+/* Outcome of a server-initiated CALL. */
+enum cmd_outcome {
+	CMD_PENDING = 0,
+	CMD_ACCEPTED,  /* CALLRESULT with a positive status */
+	CMD_REJECTED,  /* CALLRESULT with a negative status */
+	CMD_ERROR,     /* CALLERROR */
+	CMD_TIMEOUT,
+	CMD_CLOSED,    /* the pile went away before answering */
+};
+
+/* Running counters; read with store_stats_get(). */
+struct store_stats {
+	uint64_t exec_count;     /* statements stepped since open */
+	uint64_t commits;        /* successful store_commit() */
+	uint64_t commit_us_total;/* sum of commit latencies, microseconds */
+	uint64_t commit_us_max;
+	uint64_t rollbacks;      /* store_rollback() + failed commits */
+	uint64_t savepoint_rollbacks;
+	uint64_t errors;         /* ops that returned GW_ESTORE */
+};
+
+/* ==== the ops table ==================================================== */
+
+struct store_ops {
+	const char *name; /* "sqlite" */
+	void (*close)(struct store *st);
+
+	int (*begin)(struct store *st);
+	int (*commit)(struct store *st);
+	int (*rollback)(struct store *st);
+	int (*savepoint)(struct store *st);
+	int (*release)(struct store *st);
+	int (*rollback_to)(struct store *st);
+
+	int (*pile_get)(struct store *st, const char *identity, struct pile_row *out);
+	int (*pile_insert)(struct store *st, const struct pile_row *row);
+	int (*pile_update_boot)(struct store *st, const char *identity, const struct boot_report *b,
+				int64_t boot_ms);
+	int (*pile_set_password)(struct store *st, const char *identity,
+				 const struct store_password *pw);
+	int (*pile_set_pending_password)(struct store *st, const char *identity,
+					 const struct store_password *pw);
+	int (*pile_promote_password)(struct store *st, const char *identity);
+	int (*pile_set_registration)(struct store *st, const char *identity, enum reg_status status,
+				     int min_security_profile);
+	int (*pile_touch)(struct store *st, const char *identity, int ocpp_version, int64_t seen_ms);
+	int (*pile_list)(struct store *st, const char *after, struct pile_row *rows, size_t cap,
+			 size_t *n);
+
+	int (*connector_set)(struct store *st, const char *pile, const struct status_report *r,
+			     enum conn_source source, int64_t recv_ms, int64_t frame_seq);
+	int (*connector_get)(struct store *st, const char *pile, int evse_id, int connector_id,
+			     struct connector_row *out);
+	int (*connector_history_count)(struct store *st, const char *pile, int evse_id,
+				       int connector_id, int64_t *n);
+
+	int (*token_get)(struct store *st, const char *id, struct token_row *out);
+	int (*token_upsert)(struct store *st, const struct token_row *row);
+	int (*token_list)(struct store *st, const char *after, struct token_row *rows, size_t cap,
+			  size_t *n);
+
+	int (*tx_insert)(struct store *st, struct tx_row *row);
+	int (*tx_update)(struct store *st, const struct tx_row *row);
+	int (*tx_get)(struct store *st, int64_t id, struct tx_row *out);
+	int (*tx_get_by_pile_tx)(struct store *st, const char *pile, const char *pile_tx_id,
+				 struct tx_row *out);
+	int (*tx_get_orphan)(struct store *st, const char *pile, int64_t orphan_ref,
+			     struct tx_row *out);
+	int (*tx_find_start_dup)(struct store *st, const char *pile, int connector_id,
+				 const char *id_token, int64_t meter_start_wh, int64_t start_pile_ms,
+				 struct tx_row *out);
+	int (*tx_list_open)(struct store *st, const char *pile, int evse_id, int connector_id,
+			    struct tx_row *rows, size_t cap, size_t *n);
+	int (*tx_find_open_by_token)(struct store *st, const char *id_token, struct tx_row *out);
+
+	int (*tx_event_insert)(struct store *st, const char *pile, const struct tx_event *ev,
+			       int64_t recv_ms, int64_t frame_seq);
+
+	int (*samples_insert)(struct store *st, const struct sample_ctx *ctx,
+			      const struct meter_sample *s, size_t n);
+	int (*samples_by_tx)(struct store *st, int64_t tx_id, size_t max, struct sample_row **rows,
+			     size_t *n);
+
+	int (*frame_append)(struct store *st, const struct frame_in *f, int64_t *seq_out);
+	int (*frames_verify)(struct store *st, const char *pile, int64_t *n_checked);
+
+	int (*report_insert)(struct store *st, const char *pile, const struct pile_report *rep,
+			     int64_t recv_ms, int64_t frame_seq);
+	int (*device_var_upsert)(struct store *st, const char *pile, const struct device_var *v,
+				 int64_t recv_ms, int64_t frame_seq);
+	int (*device_var_get)(struct store *st, const char *pile, struct device_var *v);
+
+	int (*command_insert)(struct store *st, const char *pile, const char *msg_id,
+			      const char *action, const char *payload, int64_t sent_ms,
+			      int64_t *id_out);
+	int (*command_finish)(struct store *st, int64_t id, enum cmd_outcome outcome,
+			      const char *answer, int64_t done_ms);
+};
+
+/* The common head of every implementation; an implementation embeds it as
+ * its first member.  Lives from *_open to store_close. */
+struct store {
+	const struct store_ops *ops;
+	struct store_stats stats;
+	int in_batch;      /* 1 between store_begin and commit/rollback */
+	int savepoint_depth;
+	int broken;        /* 1 after a failed COMMIT for I/O or corruption */
+};
+
+/* ==== constructors (one per implementation) ============================ */
+
+/* Open (creating if needed) the SQLite database at path; ":memory:" gives a
+ * private in-memory database (tests, fuzzing).  The parent folder is made
+ * if missing.  Sets WAL, synchronous=FULL, foreign_keys=ON and the busy
+ * timeout, then runs pending migrations (each in its own transaction;
+ * re-opening an up-to-date file changes nothing).  On GW_OK *out is the
+ * store, freed with store_close().  Errors: GW_EINVAL, GW_ENOMEM, GW_EIO
+ * (folder), GW_ESTORE (cannot open, newer schema than this build, migration
+ * failed). */
+int store_sqlite_open(const char *path, int busy_timeout_ms, struct store **out);
+
+/* Close and free; NULL ok.  An open batch is rolled back. */
+void store_close(struct store *st);
+
+/* Copy the running counters. */
+void store_stats_get(const struct store *st, struct store_stats *out);
+
+/* ==== wrappers ========================================================= */
+
+/* --- batches.  begin: BEGIN IMMEDIATE (GW_ECONFLICT if a batch is open).
+ * commit: durable on GW_OK (fsync with synchronous=FULL); on failure the
+ * batch is rolled back and GW_ESTORE returned: nothing of it was persisted,
+ * so nothing of it may be acknowledged.  savepoint/release/rollback_to nest
+ * inside a batch (GW_ECONFLICT outside one); rollback_to undoes everything
+ * since the matching savepoint and closes it. */
+static inline int store_begin(struct store *st) { return st->ops->begin(st); }
+static inline int store_commit(struct store *st) { return st->ops->commit(st); }
+static inline int store_rollback(struct store *st) { return st->ops->rollback(st); }
+static inline int store_savepoint(struct store *st) { return st->ops->savepoint(st); }
+static inline int store_release(struct store *st) { return st->ops->release(st); }
+static inline int store_rollback_to(struct store *st) { return st->ops->rollback_to(st); }
+/* If SQLite itself aborted the batch (disk full, I/O error), every later
+ * op, rollback_to and commit return GW_ESTORE: the whole batch is lost and
+ * none of its frames may be acknowledged; store_rollback() then resets. */
+static inline int store_in_batch(const struct store *st) { return st->in_batch; }
+/* After a COMMIT failed with an I/O error (fsync/EIO) or corruption the
+ * engine's view of the file can no longer be trusted: the process should
+ * exit and restart (crash-only, PROTOCOL.md 4 rule 1), never retry and
+ * assume success.  A busy or full disk does not set it. */
+static inline int store_broken(const struct store *st) { return st->broken; }
+
+/* --- piles.  get: GW_ENOTFOUND if unknown.  insert: registers row (all of
+ * it: status, profile, passwords, boot, times); GW_EDUP if the identity
+ * exists.  update_boot: copies b and sets last_boot_ms = last_seen_ms =
+ * boot_ms.  set_password: replaces the current password (pw NULL or
+ * !present clears it) and clears any pending one.  set_pending_password:
+ * stores the rotation candidate (NULL clears).  promote_password: pending
+ * becomes current (GW_ENOTFOUND if none pending).  touch: last_seen_ms =
+ * max(old, seen_ms) and, if ocpp_version > 0, the version; cheap, one
+ * UPDATE, may run on every frame.  list: up to cap rows with identity >
+ * after ("" or NULL = from the start), by identity; *n = rows written. */
+static inline int store_pile_get(struct store *st, const char *identity, struct pile_row *out)
+{
+	return st->ops->pile_get(st, identity, out);
+}
+static inline int store_pile_insert(struct store *st, const struct pile_row *row)
+{
+	return st->ops->pile_insert(st, row);
+}
+static inline int store_pile_update_boot(struct store *st, const char *identity,
+					 const struct boot_report *b, int64_t boot_ms)
+{
+	return st->ops->pile_update_boot(st, identity, b, boot_ms);
+}
+static inline int store_pile_set_password(struct store *st, const char *identity,
+					  const struct store_password *pw)
+{
+	return st->ops->pile_set_password(st, identity, pw);
+}
+static inline int store_pile_set_pending_password(struct store *st, const char *identity,
+						  const struct store_password *pw)
+{
+	return st->ops->pile_set_pending_password(st, identity, pw);
+}
+static inline int store_pile_promote_password(struct store *st, const char *identity)
+{
+	return st->ops->pile_promote_password(st, identity);
+}
+static inline int store_pile_set_registration(struct store *st, const char *identity,
+					      enum reg_status status, int min_security_profile)
+{
+	return st->ops->pile_set_registration(st, identity, status, min_security_profile);
+}
+static inline int store_pile_touch(struct store *st, const char *identity, int ocpp_version,
+				   int64_t seen_ms)
+{
+	return st->ops->pile_touch(st, identity, ocpp_version, seen_ms);
+}
+static inline int store_pile_list(struct store *st, const char *after, struct pile_row *rows,
+				  size_t cap, size_t *n)
+{
+	return st->ops->pile_list(st, after, rows, cap, n);
+}
+
+/* --- connectors.  set: upserts the current state of (pile, r->evse_id,
+ * r->connector_id) and appends the report to connector_status_history with
+ * its source and frame; GW_ENOTFOUND if the pile is unknown.  get:
+ * GW_ENOTFOUND if never reported.  history_count: rows in the history of
+ * that connector (tests, API). */
+static inline int store_connector_set(struct store *st, const char *pile,
+				      const struct status_report *r, enum conn_source source,
+				      int64_t recv_ms, int64_t frame_seq)
+{
+	return st->ops->connector_set(st, pile, r, source, recv_ms, frame_seq);
+}
+static inline int store_connector_get(struct store *st, const char *pile, int evse_id,
+				      int connector_id, struct connector_row *out)
+{
+	return st->ops->connector_get(st, pile, evse_id, connector_id, out);
+}
+static inline int store_connector_history_count(struct store *st, const char *pile, int evse_id,
+						int connector_id, int64_t *n)
+{
+	return st->ops->connector_history_count(st, pile, evse_id, connector_id, n);
+}
+
+/* --- id tokens.  get: GW_ENOTFOUND if unknown.  upsert: insert or replace
+ * by id.  list: as store_pile_list, by id. */
+static inline int store_token_get(struct store *st, const char *id, struct token_row *out)
+{
+	return st->ops->token_get(st, id, out);
+}
+static inline int store_token_upsert(struct store *st, const struct token_row *row)
+{
+	return st->ops->token_upsert(st, row);
+}
+static inline int store_token_list(struct store *st, const char *after, struct token_row *rows,
+				   size_t cap, size_t *n)
+{
+	return st->ops->token_list(st, after, rows, cap, n);
+}
+
+/* --- transactions.
+ * insert: row->id is ignored and set to the new id on GW_OK; GW_EDUP if
+ *   (pile, pile_tx_id) exists for a non-empty pile_tx_id; GW_ENOTFOUND if
+ *   the pile is unknown.
+ * update: writes every mutable field of row (all but id and pile) by id;
+ *   GW_ENOTFOUND if no such id.
+ * get / get_by_pile_tx / get_orphan (the newest 1.6 orphan row of pile
+ *   whose orphan_ref is the id the pile sent): GW_ENOTFOUND if none.
+ * find_start_dup: the 1.6 start with the same pile, connector, id token and
+ *   meter start whose start_pile_ms is within STORE_TX_WINDOW_MS of
+ *   start_pile_ms (the closest one); GW_ENOTFOUND if none.
+ * list_open: open transactions on (pile, evse, connector), oldest first,
+ *   up to cap; evse_id < 0 matches any EVSE (1.6).
+ * find_open_by_token: any open transaction of id_token on any pile (the
+ *   most recent); GW_ENOTFOUND if none. */
+static inline int store_tx_insert(struct store *st, struct tx_row *row)
+{
+	return st->ops->tx_insert(st, row);
+}
+static inline int store_tx_update(struct store *st, const struct tx_row *row)
+{
+	return st->ops->tx_update(st, row);
+}
+static inline int store_tx_get(struct store *st, int64_t id, struct tx_row *out)
+{
+	return st->ops->tx_get(st, id, out);
+}
+static inline int store_tx_get_by_pile_tx(struct store *st, const char *pile,
+					  const char *pile_tx_id, struct tx_row *out)
+{
+	return st->ops->tx_get_by_pile_tx(st, pile, pile_tx_id, out);
+}
+static inline int store_tx_get_orphan(struct store *st, const char *pile, int64_t orphan_ref,
+				      struct tx_row *out)
+{
+	return st->ops->tx_get_orphan(st, pile, orphan_ref, out);
+}
+static inline int store_tx_find_start_dup(struct store *st, const char *pile, int connector_id,
+					  const char *id_token, int64_t meter_start_wh,
+					  int64_t start_pile_ms, struct tx_row *out)
+{
+	return st->ops->tx_find_start_dup(st, pile, connector_id, id_token, meter_start_wh,
+					  start_pile_ms, out);
+}
+static inline int store_tx_list_open(struct store *st, const char *pile, int evse_id,
+				     int connector_id, struct tx_row *rows, size_t cap, size_t *n)
+{
+	return st->ops->tx_list_open(st, pile, evse_id, connector_id, rows, cap, n);
+}
+static inline int store_tx_find_open_by_token(struct store *st, const char *id_token,
+					      struct tx_row *out)
+{
+	return st->ops->tx_find_open_by_token(st, id_token, out);
+}
+
+/* --- 2.0.1 transaction events: append (pile, ev->pile_tx_id, ev->seq_no,
+ * kind, trigger, charging state, times, offline, frame).  GW_EDUP when that
+ * (pile, transactionId, seqNo) was stored before: a replay. */
+static inline int store_tx_event_insert(struct store *st, const char *pile,
+					const struct tx_event *ev, int64_t recv_ms,
+					int64_t frame_seq)
+{
+	return st->ops->tx_event_insert(st, pile, ev, recv_ms, frame_seq);
+}
+
+/* --- meter samples.  insert: n samples (n may be 0) under ctx, all or
+ * nothing within the caller's batch.  by_tx: samples of tx_id ordered by
+ * pile_ms then insertion, at most max; *rows is allocated (gw_malloc) and
+ * owned by the caller (gw_free), NULL when *n == 0. */
+static inline int store_samples_insert(struct store *st, const struct sample_ctx *ctx,
+				       const struct meter_sample *s, size_t n)
+{
+	return st->ops->samples_insert(st, ctx, s, n);
+}
+static inline int store_samples_by_tx(struct store *st, int64_t tx_id, size_t max,
+				      struct sample_row **rows, size_t *n)
+{
+	return st->ops->samples_by_tx(st, tx_id, max, rows, n);
+}
+
+/* --- raw frames, hash-chained per pile.
+ * hash = SHA-256(prev_hash || F(pile) || F(dir) || F(msg_id) ||
+ *                F(msg_type) || F(action) || F(payload) || F(pile_ms) ||
+ *                F(recv_ms))
+ * where F(x) is x's length as 4 bytes big-endian then x's bytes, dir is
+ * "in"/"out", numbers are decimal text and a NULL pile_ms is "".  prev_hash
+ * is the pile's previous row's hash, 32 zero bytes for its first row.  The
+ * length prefixes make field boundaries unambiguous.
+ * append: *seq_out (may be NULL) = the new row's seq; the link is read
+ *   inside the caller's batch, so a rolled-back savepoint leaves no stale
+ *   link behind.  A frame is evidence: the pile need not be registered.
+ * verify: walks the pile's rows in seq order; GW_OK if every link holds,
+ *   GW_ECONFLICT at the first row whose prev_hash or hash is wrong (logged
+ *   with its seq).  *n_checked (may be NULL) = rows found good. */
+static inline int store_frame_append(struct store *st, const struct frame_in *f,
+				     int64_t *seq_out)
+{
+	return st->ops->frame_append(st, f, seq_out);
+}
+static inline int store_frames_verify(struct store *st, const char *pile, int64_t *n_checked)
+{
+	return st->ops->frames_verify(st, pile, n_checked);
+}
+
+/* --- reports and device model.  report_insert: append.  device_var_upsert:
+ * by (pile, component, component_instance, evse, connector, variable,
+ * variable_instance, attribute).  device_var_get: v's key fields are read,
+ * value and readonly are filled; GW_ENOTFOUND if never reported. */
+static inline int store_report_insert(struct store *st, const char *pile,
+				      const struct pile_report *rep, int64_t recv_ms,
+				      int64_t frame_seq)
+{
+	return st->ops->report_insert(st, pile, rep, recv_ms, frame_seq);
+}
+static inline int store_device_var_upsert(struct store *st, const char *pile,
+					  const struct device_var *v, int64_t recv_ms,
+					  int64_t frame_seq)
+{
+	return st->ops->device_var_upsert(st, pile, v, recv_ms, frame_seq);
+}
+static inline int store_device_var_get(struct store *st, const char *pile, struct device_var *v)
+{
+	return st->ops->device_var_get(st, pile, v);
+}
+
+/* --- commands we sent.  insert: a CMD_PENDING row, *id_out = its id.
+ * finish: sets outcome, answer text (payload or error code + description,
+ * may be NULL) and done_ms; GW_ENOTFOUND if no such id. */
+static inline int store_command_insert(struct store *st, const char *pile, const char *msg_id,
+				       const char *action, const char *payload, int64_t sent_ms,
+				       int64_t *id_out)
+{
+	return st->ops->command_insert(st, pile, msg_id, action, payload, sent_ms, id_out);
+}
+static inline int store_command_finish(struct store *st, int64_t id, enum cmd_outcome outcome,
+				       const char *answer, int64_t done_ms)
+{
+	return st->ops->command_finish(st, id, outcome, answer, done_ms);
+}
+
+/* "PENDING", "ACCEPTED", ...; never NULL. */
+const char *store_cmd_outcome_name(enum cmd_outcome o);
+
+#endif
