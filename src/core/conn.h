@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * conn.h - private to core/: the dispatcher's per-connection state.
+ * One struct pile_conn per live session, made in on_open, freed in
+ * on_close.  The session pointer is borrowed from the transport and valid
+ * until on_close.
+ */
+#ifndef CORE_CONN_H
+#define CORE_CONN_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/gw_ocpp.h"
+#include "core/command.h"
+#include "core/dispatch.h"
+#include "domain/vocab.h"
+#include "rpc/rpc.h"
+
+struct ws_session;
+struct schema_set;
+
+/* A reply parked until the batch that produced it is committed. */
+struct parked {
+	struct parked *next;
+	char *buf;  /* gw_malloc'd frame text */
+	size_t len;
+	char id[RPC_ID_MAX + 1]; /* the pile's CALL id (in flight until sent) */
+};
+
+/* A server CALL we queued: the rpc_calls arg; lives until its answer. */
+struct command {
+	struct dispatch *d;
+	char identity[GW_IDENTITY_MAX + 1];
+	enum ocpp_version version;
+	char action[48];
+	gw_reply_fn *cb;
+	void *arg;
+	int64_t store_id; /* commands table row, 0 until sent */
+	struct command *next; /* conn's FIFO of queued / outstanding commands */
+};
+
+struct pile_conn {
+	struct dispatch *d;
+	struct ws_session *s;
+	char identity[GW_IDENTITY_MAX + 1];
+	enum ocpp_version version;
+	enum reg_status registration; /* REG_ACCEPTED once booted (now or before) */
+	struct rpc_inflight inflight;
+	struct rpc_calls calls;
+	struct command *cmd_head, *cmd_tail; /* same order as calls' queue */
+	struct parked *park_head, *park_tail;
+	int in_flush_list;
+	struct pile_conn *flush_next; /* conns with parked replies or calls to send */
+	struct pile_conn *prev, *next; /* every live conn */
+};
+
+struct dispatch {
+	struct gw_env *env;
+	struct pile_conn *conns;      /* every live connection */
+	struct pile_conn *flush_list; /* touched this loop turn */
+	struct dispatch_stats stats;
+};
+
+/* Open the batch if this loop turn has none yet.  GW_OK or GW_ESTORE. */
+int dispatch_batch_ensure(struct dispatch *d);
+
+/* Put conn on this turn's flush list (idempotent). */
+void dispatch_mark_flush(struct dispatch *d, struct pile_conn *c);
+
+/* Append one raw frame (direction, id, type, action) to the store inside the
+ * current batch; *seq = its row (0 on failure, which is logged). */
+int dispatch_frame_log(struct dispatch *d, const struct pile_conn *c, int dir, const char *msg_id,
+		       int msg_type, const char *action, const char *buf, size_t len, int64_t *seq);
+
+/* The schema set of a version. */
+const struct schema_set *dispatch_schemas(const struct dispatch *d, enum ocpp_version v);
+
+/* The conn of a live identity, or NULL. */
+struct pile_conn *dispatch_conn_find(struct dispatch *d, const char *identity);
+
+/* Send queued server CALLs of c if none is outstanding (logs them, records
+ * the command row); called while flushing. */
+void command_pump(struct dispatch *d, struct pile_conn *c);
+
+/* Fail every command of c (disconnect). */
+void command_fail_all(struct pile_conn *c);
+
+#endif

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * session.c - one connected charge point: the registry (identity -> the
+ * one live session), inbound reassembly, the bounded outbound queue, and
+ * closing.
+ *
+ * Lifetimes: a session is allocated by handshake.c once the request passed
+ * every check, is opened at ESTABLISHED (registry + on_open), is closed for
+ * the layer above exactly once (on_close: at CLOSED, or earlier when a
+ * newer authenticated session replaces it), and is freed at WSI_DESTROY.
+ * Nothing here frees a session inside a callback chain that still uses it
+ * (STYLE.md §5): session_close() only marks and asks for a writable turn,
+ * where lws is told to close.
+ * Bounds: inbound messages <= cfg->max_message_bytes (1009 above, checked
+ * before allocating), outbound queue <= cfg->max_outbound_bytes (closed
+ * with 1008 above).
+ */
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <libwebsockets.h>
+
+#include "common/gw_alloc.h"
+#include "common/gw_err.h"
+#include "common/gw_log.h"
+#include "config.h"
+#include "transport/transport_int.h"
+
+/* ---- registry -------------------------------------------------------- */
+
+static size_t hash_id(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+int registry_init(struct transport *t, size_t buckets)
+{
+	t->reg = gw_calloc(buckets, sizeof(*t->reg));
+	if (!t->reg)
+		return GW_ENOMEM;
+	t->reg_buckets = buckets;
+	return GW_OK;
+}
+
+void registry_cleanup(struct transport *t)
+{
+	GW_FREE(t->reg);
+	t->reg_buckets = 0;
+	t->reg_count = 0;
+}
+
+static void registry_grow(struct transport *t)
+{
+	size_t nb = t->reg_buckets * 2;
+	struct ws_session **nr = gw_calloc(nb, sizeof(*nr));
+
+	if (!nr)
+		return; /* longer chains, still correct */
+	for (size_t i = 0; i < t->reg_buckets; i++)
+		while (t->reg[i]) {
+			struct ws_session *s = t->reg[i];
+			size_t j = hash_id(s->identity) & (nb - 1);
+
+			t->reg[i] = s->reg_next;
+			s->reg_next = nr[j];
+			nr[j] = s;
+		}
+	gw_free(t->reg);
+	t->reg = nr;
+	t->reg_buckets = nb;
+}
+
+static void registry_remove(struct transport *t, struct ws_session *s)
+{
+	struct ws_session **pp;
+
+	if (!t->reg)
+		return;
+	pp = &t->reg[hash_id(s->identity) & (t->reg_buckets - 1)];
+	while (*pp && *pp != s)
+		pp = &(*pp)->reg_next;
+	if (*pp) {
+		*pp = s->reg_next;
+		s->reg_next = NULL;
+		t->reg_count--;
+	}
+}
+
+static void registry_insert(struct transport *t, struct ws_session *s)
+{
+	size_t i;
+
+	if (t->reg_count >= t->reg_buckets)
+		registry_grow(t);
+	i = hash_id(s->identity) & (t->reg_buckets - 1);
+	s->reg_next = t->reg[i];
+	t->reg[i] = s;
+	t->reg_count++;
+}
+
+struct ws_session *transport_session_find(struct transport *t, const char *identity)
+{
+	struct ws_session *s;
+
+	if (!t || !identity || !t->reg)
+		return NULL;
+	s = t->reg[hash_id(identity) & (t->reg_buckets - 1)];
+	while (s && strcmp(s->identity, identity))
+		s = s->reg_next;
+	return s;
+}
+
+size_t transport_session_count(const struct transport *t)
+{
+	return t ? t->reg_count : 0;
+}
+
+/* ---- accessors ------------------------------------------------------- */
+
+const char *session_identity(const struct ws_session *s)
+{
+	return s->identity;
+}
+
+enum ocpp_version session_version(const struct ws_session *s)
+{
+	return s->version;
+}
+
+int session_security_profile(const struct ws_session *s)
+{
+	return s->profile;
+}
+
+const char *session_peer(const struct ws_session *s)
+{
+	return s->peer;
+}
+
+void *session_user(const struct ws_session *s)
+{
+	return s->user;
+}
+
+void session_set_user(struct ws_session *s, void *u)
+{
+	s->user = u;
+}
+
+int session_is_closing(const struct ws_session *s)
+{
+	return s->closing || s->app_closed;
+}
+
+/* ---- life ------------------------------------------------------------ */
+
+static void peer_of(struct lws *wsi, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char ip[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (!getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&ss, &sl)) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+			inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
+			port = ntohs(a->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+			inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
+			port = ntohs(a->sin6_port);
+		}
+	}
+	/* a v6 listener shows v4 peers as ::ffff:a.b.c.d; log them as v4 */
+	snprintf(buf, len, "%s:%d", strncmp(ip, "::ffff:", 7) ? ip : ip + 7, port);
+}
+
+struct ws_session *session_new(struct transport *t, struct ws_vhost *vh, struct lws *wsi,
+			       const char *identity, enum ocpp_version v)
+{
+	struct ws_session *s = gw_calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->magic = SESSION_MAGIC;
+	s->t = t;
+	s->vh = vh;
+	s->wsi = wsi;
+	s->version = v;
+	s->profile = vh->l->security_profile;
+	snprintf(s->identity, sizeof(s->identity), "%s", identity);
+	peer_of(wsi, s->peer, sizeof(s->peer));
+	return s;
+}
+
+static void txq_clear(struct ws_session *s)
+{
+	while (s->tx_head) {
+		struct txmsg *m = s->tx_head;
+
+		s->tx_head = m->next;
+		gw_free(m);
+	}
+	s->tx_tail = NULL;
+	s->tx_bytes = 0;
+}
+
+void session_destroy(struct ws_session *s)
+{
+	/* CLOSED may not come (upgrade failed after CONFIRM_UPGRADE): make
+	 * sure the registry and the layer above forget s before it goes */
+	session_closed(s);
+	txq_clear(s);
+	GW_FREE(s->rx);
+	s->magic = 0;
+	gw_free(s);
+}
+
+/* Tell the layer above once; afterwards s is invisible to it. */
+static void app_close(struct ws_session *s)
+{
+	struct transport *t = s->t;
+
+	if (!s->opened || s->app_closed)
+		return;
+	s->app_closed = 1;
+	registry_remove(t, s);
+	if (t->h.on_close)
+		t->h.on_close(t->h.arg, s);
+	s->user = NULL;
+}
+
+int session_established(struct ws_session *s)
+{
+	struct transport *t = s->t;
+	struct ws_session *old;
+
+	if (s->version == OCPP_NONE) {
+		/* OCPP-J §3.1.2: no subprotocol agreed -> the handshake completes
+		 * without the header and we close at once */
+		gw_log(GW_LOG_NOTICE, "cp=%s peer=%s no subprotocol offered: closing", s->identity,
+		       s->peer);
+		session_close(s, LWS_CLOSE_STATUS_PROTOCOL_ERR, "no OCPP subprotocol");
+		return 0;
+	}
+	/* One owner per identity (PROTOCOL.md §4 rule 8): an authenticated
+	 * newcomer replaces the old session, which the layer above sees close
+	 * before it sees the new one open. */
+	old = transport_session_find(t, s->identity);
+	if (old) {
+		gw_log(GW_LOG_NOTICE, "cp=%s peer=%s replaces session from %s", s->identity, s->peer,
+		       old->peer);
+		session_close(old, LWS_CLOSE_STATUS_NORMAL, "replaced");
+		app_close(old);
+	}
+	registry_insert(t, s);
+	s->opened = 1;
+	gw_log(GW_LOG_INFO, "cp=%s peer=%s open %s profile %d", s->identity, s->peer,
+	       subprotocol_name(s->version), s->profile);
+	if (t->h.on_open)
+		t->h.on_open(t->h.arg, s);
+	return 0;
+}
+
+void session_closed(struct ws_session *s)
+{
+	if (s->opened && !s->app_closed)
+		gw_log(GW_LOG_INFO, "cp=%s peer=%s closed", s->identity, s->peer);
+	app_close(s);
+}
+
+/* ---- inbound --------------------------------------------------------- */
+
+static int close_now(struct ws_session *s, enum lws_close_status st, const char *why)
+{
+	lws_close_reason(s->wsi, st, (unsigned char *)why, strlen(why));
+	s->closing = 1;
+	return -1;
+}
+
+int session_receive(struct ws_session *s, const void *in, size_t len)
+{
+	struct transport *t = s->t;
+	size_t cap = t->cfg->max_message_bytes > 0 ? (size_t)t->cfg->max_message_bytes : 65536;
+	size_t remain = lws_remaining_packet_payload(s->wsi);
+	size_t need;
+
+	if (lws_is_first_fragment(s->wsi))
+		s->rx_len = 0;
+	if (lws_frame_is_binary(s->wsi))
+		return close_now(s, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "text frames only");
+	/* data counts as proof of life, like a pong */
+	lws_validity_confirmed(s->wsi);
+	if (s->closing || s->app_closed)
+		return 0; /* draining towards close: drop */
+
+	/* the cap is checked against what the frame header announced, before
+	 * a byte is allocated for it (PROTOCOL.md §3.2) */
+	need = s->rx_len + len;
+	if (len > cap || remain > cap || need > cap || need + remain > cap) {
+		gw_log(GW_LOG_WARN, "cp=%s peer=%s message over %zu bytes: closing 1009", s->identity,
+		       s->peer, cap);
+		return close_now(s, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
+	}
+	if (need + remain + 1 > s->rx_cap) {
+		size_t ncap = need + remain + 1;
+		char *nb;
+
+		if (ncap < 1024)
+			ncap = 1024;
+		if (ncap > cap + 1)
+			ncap = cap + 1;
+		nb = gw_realloc(s->rx, ncap);
+		if (!nb)
+			return close_now(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
+		s->rx = nb;
+		s->rx_cap = ncap;
+	}
+	memcpy(s->rx + s->rx_len, in, len);
+	s->rx_len += len;
+	if (remain || !lws_is_final_fragment(s->wsi))
+		return 0;
+
+	s->rx[s->rx_len] = '\0';
+	if (t->h.on_message)
+		t->h.on_message(t->h.arg, s, s->rx, s->rx_len);
+	s->rx_len = 0;
+	/* give back a big buffer once the message is handled */
+	if (s->rx_cap > 16384) {
+		GW_FREE(s->rx);
+		s->rx_cap = 0;
+	}
+	if (s->closing)
+		lws_callback_on_writable(s->wsi);
+	return 0;
+}
+
+/* ---- outbound -------------------------------------------------------- */
+
+int session_send(struct ws_session *s, const char *buf, size_t len)
+{
+	struct transport *t = s->t;
+	size_t cap = t->cfg->max_outbound_bytes > 0 ? (size_t)t->cfg->max_outbound_bytes
+						    : 1024 * 1024;
+	struct txmsg *m;
+
+	if (s->closing || s->app_closed)
+		return GW_ECLOSED;
+	if (len > cap || s->tx_bytes + len > cap) {
+		gw_log(GW_LOG_WARN, "cp=%s peer=%s outbound queue over %zu bytes: closing",
+		       s->identity, s->peer, cap);
+		session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "outbound queue full");
+		return GW_ETOOBIG;
+	}
+	m = gw_malloc(sizeof(*m) + LWS_PRE + len);
+	if (!m)
+		return GW_ENOMEM;
+	m->next = NULL;
+	m->len = len;
+	memcpy(m->buf + LWS_PRE, buf, len);
+	if (s->tx_tail)
+		s->tx_tail->next = m;
+	else
+		s->tx_head = m;
+	s->tx_tail = m;
+	s->tx_bytes += len;
+	/* one request per turn however many messages are queued (§5) */
+	lws_callback_on_writable(s->wsi);
+	return GW_OK;
+}
+
+void session_close(struct ws_session *s, int ws_close_status, const char *reason)
+{
+	if (s->closing)
+		return;
+	s->closing = 1;
+	s->close_status = ws_close_status;
+	snprintf(s->close_reason, sizeof(s->close_reason), "%s", reason ? reason : "");
+	lws_callback_on_writable(s->wsi);
+}
+
+void session_pause_rx(struct ws_session *s, int pause)
+{
+	if (s->rx_paused == !!pause)
+		return;
+	s->rx_paused = !!pause;
+	lws_rx_flow_control(s->wsi, !pause);
+}
+
+int session_writable(struct ws_session *s)
+{
+	/* write as many queued messages as the socket takes in this turn */
+	while (s->tx_head && !lws_send_pipe_choked(s->wsi)) {
+		struct txmsg *m = s->tx_head;
+		int n = lws_write(s->wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT);
+
+		if (n < (int)m->len) {
+			gw_log(GW_LOG_INFO, "cp=%s peer=%s write failed", s->identity, s->peer);
+			return -1;
+		}
+		s->tx_head = m->next;
+		if (!s->tx_head)
+			s->tx_tail = NULL;
+		s->tx_bytes -= m->len;
+		gw_free(m);
+	}
+	if (s->tx_head) {
+		lws_callback_on_writable(s->wsi);
+		return 0;
+	}
+	if (s->closing) {
+		lws_close_reason(s->wsi, (enum lws_close_status)s->close_status,
+				 (unsigned char *)s->close_reason, strlen(s->close_reason));
+		return -1;
+	}
+	return 0;
+}
+
+void transport_security(struct transport *t, const char *identity, const char *peer,
+			const char *event, const char *detail)
+{
+	gw_log(GW_LOG_NOTICE, "cp=%s peer=%s security %s: %s", identity && *identity ? identity : "-",
+	       peer ? peer : "-", event, detail ? detail : "");
+	if (t && t->h.security_event)
+		t->h.security_event(t->h.arg, identity ? identity : "", event, detail ? detail : "");
+}
