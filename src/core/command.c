@@ -110,6 +110,22 @@ static void on_reply(void *arg, int status, struct json_object *payload, const c
 int gw_command_send(struct gw_env *env, const char *identity, const char *action,
 		    struct json_object *payload, int64_t timeout_ms, gw_reply_fn *cb, void *arg)
 {
+	struct pile_conn *c = dispatch_conn_find(env->dispatch, identity);
+	int handled = 0, rc;
+
+	if (!c)
+		return GW_ENOTFOUND;
+	if (c->version == OCPP_201) {
+		rc = command_split_send(env, identity, action, payload, timeout_ms, cb, arg, &handled);
+		if (rc != GW_OK || handled)
+			return rc;
+	}
+	return gw_command_send_one(env, identity, action, payload, timeout_ms, cb, arg);
+}
+
+int gw_command_send_one(struct gw_env *env, const char *identity, const char *action,
+			struct json_object *payload, int64_t timeout_ms, gw_reply_fn *cb, void *arg)
+{
 	struct dispatch *d = env->dispatch;
 	struct pile_conn *c = dispatch_conn_find(d, identity);
 	const struct action_row *row;

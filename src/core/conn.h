@@ -18,6 +18,8 @@
 
 struct ws_session;
 struct schema_set;
+struct gw_env;
+struct json_object;
 
 /* A reply parked until the batch that produced it is committed. */
 struct parked {
@@ -81,6 +83,17 @@ struct pile_conn *dispatch_conn_find(struct dispatch *d, const char *identity);
 /* Send queued server CALLs of c if none is outstanding (logs them, records
  * the command row); called while flushing. */
 void command_pump(struct dispatch *d, struct pile_conn *c);
+
+/* gw_command_send without the split: exactly one CALL. */
+int gw_command_send_one(struct gw_env *env, const char *identity, const char *action,
+			struct json_object *payload, int64_t timeout_ms, gw_reply_fn *cb, void *arg);
+
+/* 2.0.1 GetVariables / SetVariables / GetReport over the pile's
+ * ItemsPerMessage / BytesPerMessage: sends the parts and sets *handled;
+ * *handled = 0 and GW_OK when the request fits (send it normally). */
+int command_split_send(struct gw_env *env, const char *identity, const char *action,
+		       struct json_object *payload, int64_t timeout_ms, gw_reply_fn *cb, void *arg,
+		       int *handled);
 
 /* Fail every command of c (disconnect). */
 void command_fail_all(struct pile_conn *c);

@@ -77,25 +77,33 @@ static void merge(struct tx_row *tx, const struct domain_src *src, const struct 
 
 /* Step 5. */
 static int charging_state(struct domain *d, const struct domain_src *src,
-			  const struct tx_event *ev)
+			  const struct tx_event *ev, const struct tx_row *tx)
 {
 	struct connector_row cur;
 	struct status_report r;
+	int evse_id = ev->evse_id ? ev->evse_id : tx->evse_id;
+	int connector_id = ev->connector_id ? ev->connector_id : tx->connector_id;
+	enum conn_state state = ev->charging_state;
 	int rc;
 
-	if (ev->charging_state == CONN_UNKNOWN)
+	/* Most Updated events name no EVSE: the transaction's own EVSE is
+	 * meant.  A trigger alone (EVCommunicationLost, CablePluggedIn) still
+	 * carries plug evidence the detectors need, on the current state. */
+	if (state == CONN_UNKNOWN && ev->plugged == PLUG_UNKNOWN)
 		return GW_OK;
-	rc = store_connector_get(d->st, src->identity, ev->evse_id, ev->connector_id, &cur);
-	if (rc == GW_OK && cur.state == ev->charging_state &&
-	    (ev->plugged == PLUG_UNKNOWN || cur.plugged == ev->plugged))
-		return GW_OK;
+	rc = store_connector_get(d->st, src->identity, evse_id, connector_id, &cur);
 	if (rc != GW_OK && rc != GW_ENOTFOUND)
 		return rc;
+	if (state == CONN_UNKNOWN)
+		state = rc == GW_OK ? cur.state : CONN_UNKNOWN;
+	if (rc == GW_OK && cur.state == state &&
+	    (ev->plugged == PLUG_UNKNOWN || cur.plugged == ev->plugged))
+		return GW_OK;
 	memset(&r, 0, sizeof(r));
-	r.evse_id = ev->evse_id;
-	r.connector_id = ev->connector_id;
-	r.state = ev->charging_state;
-	r.plugged = ev->plugged;
+	r.evse_id = evse_id;
+	r.connector_id = connector_id;
+	r.state = state;
+	r.plugged = ev->plugged != PLUG_UNKNOWN ? ev->plugged : rc == GW_OK ? cur.plugged : PLUG_UNKNOWN;
 	snprintf(r.raw_status, sizeof(r.raw_status), "%s", ev->trigger);
 	r.pile_ms = ev->pile_ms;
 	return store_connector_set(d->st, src->identity, &r, CONN_SRC_TX_EVENT, src->recv_ms,
@@ -159,5 +167,5 @@ int domain_tx201_event(struct domain *d, const struct domain_src *src,
 	rc = domain_store_samples(d, src, tx.id, ev->pile_tx_id, ev->samples, ev->n_samples);
 	if (rc != GW_OK)
 		return rc;
-	return charging_state(d, src, ev);
+	return charging_state(d, src, ev, &tx);
 }
