@@ -114,6 +114,12 @@ void dispatch_before_sleep(void *arg)
 		gw_log(GW_LOG_ERR, "group commit failed (%s): closing the piles of this turn, they resend",
 		       gw_strerror(rc));
 		store_rollback(st);
+		if (store_broken(st) && d->env->transport) {
+			/* fsync / I/O failure: never "retry and assume success"
+			 * (PROTOCOL.md 4.1) - stop, let the supervisor restart us */
+			gw_log(GW_LOG_ERR, "store is broken after an I/O failure: stopping for a clean restart");
+			transport_stop(d->env->transport);
+		}
 	}
 	for (c = d->flush_list; c; c = next) {
 		next = c->flush_next;

@@ -163,6 +163,7 @@ int gw_command_send_one(struct gw_env *env, const char *identity, const char *ac
 		gw_free(cmd);
 		return rc;
 	}
+	triggered_note(c, action, payload);
 	if (c->cmd_tail)
 		c->cmd_tail->next = cmd;
 	else

@@ -41,6 +41,8 @@ struct command {
 	struct command *next; /* conn's FIFO of queued / outstanding commands */
 };
 
+#define TRIGGERED_MAX 4
+
 struct pile_conn {
 	struct dispatch *d;
 	struct ws_session *s;
@@ -51,6 +53,10 @@ struct pile_conn {
 	struct rpc_calls calls;
 	struct command *cmd_head, *cmd_tail; /* same order as calls' queue */
 	struct parked *park_head, *park_tail;
+	struct {
+		char action[48];
+		int64_t until_ms; /* monotonic */
+	} triggered[TRIGGERED_MAX]; /* B02.FR.09: what we asked a non-accepted pile for */
 	int in_flush_list;
 	struct pile_conn *flush_next; /* conns with parked replies or calls to send */
 	struct pile_conn *prev, *next; /* every live conn */
@@ -94,6 +100,12 @@ int gw_command_send_one(struct gw_env *env, const char *identity, const char *ac
 int command_split_send(struct gw_env *env, const char *identity, const char *action,
 		       struct json_object *payload, int64_t timeout_ms, gw_reply_fn *cb, void *arg,
 		       int *handled);
+
+/* A command sent to a pile not yet Accepted: allow the messages it
+ * causes for a while (2.0.1 B02.FR.09). */
+void triggered_note(struct pile_conn *c, const char *command, struct json_object *payload);
+/* 1 if action was caused by one of our commands and may pass the boot gate. */
+int triggered_allows(const struct pile_conn *c, const char *action);
 
 /* Fail every command of c (disconnect). */
 void command_fail_all(struct pile_conn *c);

@@ -203,7 +203,8 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 		answer_error(d, c, f, 0, GW_ENOTSUPP, "action not supported by this central system");
 		return;
 	}
-	if (!(row->flags & ACT_PRE_BOOT) && c->registration != REG_ACCEPTED) {
+	if (!(row->flags & ACT_PRE_BOOT) && c->registration != REG_ACCEPTED &&
+	    !triggered_allows(c, f->action)) {
 		answer_error(d, c, f, 0, GW_ESECURITY, "BootNotification not accepted yet");
 		return;
 	}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT
+ * test_config.c - the config table: defaults, every shipped file loads,
+ * bad values and unknown settings are refused with their line, lists. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "common/gw_err.h"
+#include "common/gw_log.h"
+#include "config.h"
+
+static char path[256];
+
+static int load_text(struct gw_config *cfg, const char *text, char *err, size_t errlen)
+{
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/ocppgw-test-config-%d.conf", (int)getpid());
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	config_defaults(cfg);
+	return config_load(cfg, path, err, errlen);
+}
+
+static void test_defaults(void)
+{
+	struct gw_config cfg;
+
+	config_defaults(&cfg);
+	CU_ASSERT_EQUAL(cfg.n_listeners, 1);
+	CU_ASSERT_EQUAL(cfg.listeners[0].port, 9000);
+	CU_ASSERT_EQUAL(cfg.listeners[0].security_profile, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.listeners[0].path_prefix, "/ocpp");
+	CU_ASSERT_EQUAL(cfg.auto_register, 0);
+	CU_ASSERT_EQUAL(cfg.require_password, 1);
+	CU_ASSERT_EQUAL(cfg.accept_all_tokens, 0);
+	CU_ASSERT_EQUAL(cfg.heartbeat_interval_s, 300);
+	CU_ASSERT_EQUAL(cfg.max_message_bytes, 65536);
+	CU_ASSERT_STRING_EQUAL(cfg.db_path, "data/ocppgw.db");
+	CU_ASSERT_EQUAL(cfg.api_port, 8080);
+	CU_ASSERT_EQUAL(cfg.log_level, GW_LOG_NOTICE);
+}
+
+static void test_shipped_files(void)
+{
+	static const char *const files[] = { "conf/ocppgw.conf", "conf/production.conf" };
+	const char *src = getenv("OCPPGW_SOURCE_DIR");
+
+	for (size_t i = 0; i < 2; i++) {
+		struct gw_config cfg;
+		char p[512], err[256] = "";
+		snprintf(p, sizeof(p), "%s/%s", src ? src : ".", files[i]);
+		config_defaults(&cfg);
+		CU_ASSERT_EQUAL(config_load(&cfg, p, err, sizeof(err)), GW_OK);
+		if (err[0])
+			fprintf(stderr, "%s\n", err);
+		config_cleanup(&cfg);
+	}
+}
+
+static void test_values_and_lists(void)
+{
+	struct gw_config cfg;
+	char err[256];
+
+	CU_ASSERT_EQUAL(load_text(&cfg,
+				  "log_level = \"debug\";\n"
+				  "ocpp: { auto_register = true; heartbeat_interval_s = 60; };\n"
+				  "listeners = ( { name = \"a\"; port = 0; }, { name = \"b\"; port = 8443;"
+				  " security_profile = 2; tls_cert = \"c.pem\"; tls_key = \"k.pem\"; } );\n"
+				  "id_tokens = ( { id = \"T1\"; status = \"Blocked\"; group = \"G\"; } );\n"
+				  "piles = ( { identity = \"CP1\"; status = \"Pending\"; security_profile = 2; } );\n",
+				  err, sizeof(err)),
+			GW_OK);
+	CU_ASSERT_EQUAL(cfg.log_level, GW_LOG_DEBUG);
+	CU_ASSERT_EQUAL(cfg.auto_register, 1);
+	CU_ASSERT_EQUAL(cfg.heartbeat_interval_s, 60);
+	CU_ASSERT_EQUAL(cfg.n_listeners, 2);
+	CU_ASSERT_EQUAL(cfg.listeners[1].security_profile, 2);
+	CU_ASSERT_STRING_EQUAL(cfg.listeners[1].path_prefix, "/ocpp");
+	CU_ASSERT_EQUAL(cfg.n_tokens, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.tokens[0].status, "Blocked");
+	CU_ASSERT_STRING_EQUAL(cfg.tokens[0].group_id, "G");
+	CU_ASSERT_EQUAL(cfg.n_piles, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.piles[0].status, "Pending");
+	config_cleanup(&cfg);
+	unlink(path);
+}
+
+static void test_bad_settings_name_their_line(void)
+{
+	static const struct {
+		const char *text;
+		const char *expect; /* substring of the error */
+	} rows[] = {
+		{ "\nocpp: { heartbeat_interval_s = 5; };\n", ":2: setting 'ocpp.heartbeat_interval_s': 5 is outside" },
+		{ "ocpp: { hearbeat = 5; };\n", "'ocpp.hearbeat': unknown setting" },
+		{ "ocpp: { auto_register = 1; };\n", "expected true or false" },
+		{ "log_level = \"loud\";\n", "expected err, warn" },
+		{ "store: { path = 5; };\n", "expected a string" },
+		{ "listeners = ( { port = 70000; } );\n", "out of range" },
+		{ "listeners = ( { security_profile = 2; } );\n", "need tls_cert and tls_key" },
+		{ "listeners = ( { security_profile = 3; tls_cert=\"a\"; tls_key=\"b\"; } );\n", "needs tls_ca" },
+		{ "listeners = ( { prot = 1; } );\n", "'prot': unknown setting" },
+		{ "id_tokens = ( { status = \"Accepted\"; } );\n", "needs an id" },
+		{ "id_tokens = ( { id = \"X\"; status = \"Maybe\"; } );\n", "expected Accepted, Blocked" },
+		{ "piles = ( { identity = \"a:b\"; } );\n", "no ':'" },
+		{ "ocpp: { heartbeat_interval_s = ; };\n", ":1: syntax error" },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct gw_config cfg;
+		char err[256] = "";
+		CU_ASSERT_EQUAL(load_text(&cfg, rows[i].text, err, sizeof(err)), GW_ECONFIG);
+		if (!strstr(err, rows[i].expect))
+			fprintf(stderr, "row %zu: '%s' lacks '%s'\n", i, err, rows[i].expect);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, rows[i].expect));
+		config_cleanup(&cfg);
+	}
+	unlink(path);
+}
+
+static void test_missing_file(void)
+{
+	struct gw_config cfg;
+	char err[256];
+
+	config_defaults(&cfg);
+	CU_ASSERT_EQUAL(config_load(&cfg, "/nonexistent/x.conf", err, sizeof(err)), GW_ECONFIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot read"));
+}
+
+static void test_dump_reloads(void)
+{
+	struct gw_config cfg, again;
+	char err[256], dump[256];
+	FILE *f;
+
+	config_defaults(&cfg);
+	snprintf(dump, sizeof(dump), "/tmp/ocppgw-test-dump-%d.conf", (int)getpid());
+	f = fopen(dump, "w");
+	config_dump(&cfg, f);
+	fclose(f);
+	config_defaults(&again);
+	CU_ASSERT_EQUAL(config_load(&again, dump, err, sizeof(err)), GW_OK);
+	CU_ASSERT_EQUAL(again.heartbeat_interval_s, cfg.heartbeat_interval_s);
+	CU_ASSERT_STRING_EQUAL(again.db_path, cfg.db_path);
+	config_cleanup(&again);
+	unlink(dump);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("config", NULL, NULL);
+	CU_add_test(s, "defaults", test_defaults);
+	CU_add_test(s, "shipped files load", test_shipped_files);
+	CU_add_test(s, "values and lists", test_values_and_lists);
+	CU_add_test(s, "bad settings name their line", test_bad_settings_name_their_line);
+	CU_add_test(s, "missing file", test_missing_file);
+	CU_add_test(s, "dump reloads", test_dump_reloads);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
