@@ -70,14 +70,14 @@ static void answer_error(struct dispatch *d, struct pile_conn *c, const struct r
 	size_t len = 0;
 	int rc;
 
+	const char *code = rpc_error_code_frame(c->version, err, parse_rc ? f : NULL);
+
 	if (parse_rc)
 		rc = rpc_build_error_frame(c->version, f, err, desc, &out, &len);
 	else
 		rc = rpc_build_error(c->version, f->id, err, desc, &out, &len);
 	gw_log(GW_LOG_INFO, "cp=%s msg=%s action=%s rejected: %s (%s)", c->identity, f->id,
-	       f->action ? f->action : "-", rpc_error_code_frame(c->version, err, parse_rc ? f : NULL)
-		       ? rpc_error_code_frame(c->version, err, parse_rc ? f : NULL) : "ignored",
-	       desc ? desc : gw_strerror(err));
+	       f->action ? f->action : "-", code ? code : "ignored", desc ? desc : gw_strerror(err));
 	d->stats.calls_error++;
 	if (rc || !out) { /* 1.6 ignores unknown message types: nothing to send */
 		if (!parse_rc)
@@ -216,7 +216,13 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 	}
 	rc = schema_validate(sch, f->payload, &se);
 	if (rc != GW_OK) {
-		snprintf(desc, sizeof(desc), "%s: %s", se.path[0] ? se.path : "payload", se.message);
+		/* the full message (it may quote the pile's value) goes to the
+		 * log; the wire gets the field and a reason, never the pile's
+		 * own input (2.0.1 4.2.3) */
+		gw_log(GW_LOG_INFO, "cp=%s msg=%s action=%s schema: %s %s", c->identity, f->id, f->action,
+		       se.path, se.message);
+		snprintf(desc, sizeof(desc), "%s: %s", se.path[0] ? se.path : "payload",
+			 strchr(se.message, '\'') ? "value not allowed" : se.message);
 		answer_error(d, c, f, 0, rc, desc);
 		return;
 	}
