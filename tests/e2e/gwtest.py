@@ -20,6 +20,7 @@ every CALLRESULT we receive against schemas/ (see check_payload).
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -167,8 +168,15 @@ class Gateway:
     def __exit__(self, et, ev, tb):
         if et is None:
             self.stop()
+            self.cleanup()
         else:
             self.kill9()
+            sys.stderr.write("gateway log (kept in %s):\n%s\n" % (self.tmp, self.log()[-3000:]))
+
+    def cleanup(self):
+        """Remove the temp dir (kept when a test failed, for the post-mortem)."""
+        if self.proc is None and os.path.isdir(self.tmp):
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     # ---- helpers
     def url(self, identity, listener=None):
