@@ -20,8 +20,10 @@
 #include "common/gw_err.h"
 #include "common/gw_log.h"
 #include "config.h"
+#include "config_int.h"
 
 enum cfg_type {
+	CFG_I64,   /* int64 in the config's unit x scale (seconds -> ms) */
 	CFG_INT,
 	CFG_BOOL,
 	CFG_STR,
@@ -36,15 +38,17 @@ struct cfg_row {
 	long dflt;   /* CFG_INT / CFG_BOOL */
 	const char *dflt_str;
 	long min, max;
+	long scale; /* CFG_I64: stored = value x scale; default from the defaults function */
 };
 
 #define F(field) offsetof(struct gw_config, field), sizeof(((struct gw_config *)0)->field)
-#define INT(p, field, d, lo, hi) { p, CFG_INT, F(field), d, NULL, lo, hi }
-#define BOOL(p, field, d) { p, CFG_BOOL, F(field), d, NULL, 0, 1 }
-#define STR(p, field, d) { p, CFG_STR, F(field), 0, d, 0, 0 }
+#define INT(p, field, d, lo, hi) { p, CFG_INT, F(field), d, NULL, lo, hi, 1 }
+#define BOOL(p, field, d) { p, CFG_BOOL, F(field), d, NULL, 0, 1, 1 }
+#define STR(p, field, d) { p, CFG_STR, F(field), 0, d, 0, 0, 1 }
+#define I64(p, field, lo, hi, sc) { p, CFG_I64, F(field), 0, NULL, lo, hi, sc }
 
 static const struct cfg_row rows[] = {
-	{ "log_level", CFG_LOGLEVEL, F(log_level), GW_LOG_NOTICE, NULL, 0, 4 },
+	{ "log_level", CFG_LOGLEVEL, F(log_level), GW_LOG_NOTICE, NULL, 0, 4, 1 },
 	STR("schema_dir", schema_dir, OCPPGW_DEFAULT_SCHEMA_DIR),
 
 	BOOL("ocpp.auto_register", auto_register, 0),
@@ -74,12 +78,48 @@ static const struct cfg_row rows[] = {
 
 	STR("api.address", api_address, "127.0.0.1"),
 	INT("api.port", api_port, 8080, -1, 65535),
+
+	INT("orders.free_cancel_min", free_cancel_min, 15, 0, 1440),
+	INT("orders.cost_update_interval_s", cost_update_interval_s, 300, 0, 86400),
+	INT("orders.sweep_interval_s", sweep_interval_s, 30, 1, 3600),
+
+	/* DESIGN.md "Billing anomalies": every threshold, in the table's units */
+	I64("anomaly.flow_current_ma", anomaly.flow_current_ma, 0, 1000000, 1),
+	I64("anomaly.flow_power_w", anomaly.flow_power_w, 0, 10000000, 1),
+	I64("anomaly.no_plug_max_wh", anomaly.no_plug_max_wh, 0, 1000000, 1),
+	I64("anomaly.plug_gap_s", anomaly.plug_gap_ms, 0, 86400, 1000),
+	I64("anomaly.before_plug_wh", anomaly.before_plug_wh, 0, 1000000, 1),
+	I64("anomaly.stall_window_s", anomaly.stall_window_ms, 60, 86400, 1000),
+	I64("anomaly.stall_min_wh", anomaly.stall_min_wh, 0, 1000000, 1),
+	I64("anomaly.stall_pmax_pct", anomaly.stall_pmax_pct, 0, 100, 1),
+	I64("anomaly.stall_power_w", anomaly.stall_power_w, 0, 10000000, 1),
+	I64("anomaly.stall_min_s", anomaly.stall_min_ms, 60, 86400, 1000),
+	I64("anomaly.phantom_wh", anomaly.phantom_wh, 0, 1000000, 1),
+	I64("anomaly.phantom_current_ma", anomaly.phantom_current_ma, 0, 1000000, 1),
+	I64("anomaly.phantom_power_w", anomaly.phantom_power_w, 0, 10000000, 1),
+	I64("anomaly.silence_trigger_intervals", anomaly.silence_trigger_intervals, 1, 100, 1),
+	I64("anomaly.silence_more_intervals", anomaly.silence_more_intervals, 1, 100, 1),
+	I64("anomaly.fault_grace_s", anomaly.fault_grace_ms, 0, 86400, 1000),
+	I64("anomaly.unplug_grace_s", anomaly.unplug_grace_ms, 0, 86400, 1000),
+	I64("anomaly.stop_trigger_s", anomaly.stop_trigger_ms, 1, 86400, 1000),
+	I64("anomaly.stop_grace_s", anomaly.stop_grace_ms, 0, 86400, 1000),
+	I64("anomaly.stop_timeout_s", anomaly.stop_timeout_ms, 1, 86400, 1000),
+	I64("anomaly.zero_energy_wh", anomaly.zero_energy_wh, 0, 1000000, 1),
+	I64("anomaly.regression_wh", anomaly.regression_wh, 0, 1000000, 1),
+	I64("anomaly.implausible_pct", anomaly.implausible_pct, 100, 1000, 1),
+	I64("anomaly.implausible_extra_wh", anomaly.implausible_extra_wh, 0, 1000000, 1),
+	I64("anomaly.skew_future_s", anomaly.skew_future_ms, 1, 86400, 1000),
+	I64("anomaly.fee_spike_factor", anomaly.fee_spike_factor, 1, 1000, 1),
+	I64("anomaly.overtime_dc_h", anomaly.overtime_dc_ms, 1, 240, 3600000),
+	I64("anomaly.overtime_ac_h", anomaly.overtime_ac_ms, 1, 240, 3600000),
+	I64("refund.auto_approve_cap_minor", refund.auto_approve_cap_minor, 0, 100000000, 1),
+	I64("refund.abuse_max_auto", refund.abuse_max_auto, 0, 1000, 1),
 };
 
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))
 
 /* Lists, read by their own functions below. */
-static const char *const list_names[] = { "listeners", "id_tokens", "piles" };
+static const char *const list_names[] = { "listeners", "id_tokens", "piles", "tariffs", "connectors" };
 
 static void listener_defaults(struct gw_listener *l, int idx)
 {
@@ -98,14 +138,18 @@ void config_defaults(struct gw_config *cfg)
 		char *field = (char *)cfg + rows[i].offset;
 		if (rows[i].type == CFG_STR)
 			snprintf(field, rows[i].size, "%s", rows[i].dflt_str);
-		else
+		else if (rows[i].type != CFG_I64)
 			*(int *)field = (int)rows[i].dflt;
 	}
+	anomaly_thresholds_default(&cfg->anomaly);
+	refund_policy_default(&cfg->refund);
 	listener_defaults(&cfg->listeners[0], 0);
 	cfg->n_listeners = 1;
+	config_tariff_default(&cfg->tariffs[0]);
+	cfg->n_tariffs = 1;
 }
 
-static int fail(char *err, size_t errlen, const config_setting_t *s, const char *fmt, const char *what,
+int config_fail(char *err, size_t errlen, const config_setting_t *s, const char *fmt, const char *what,
 		const char *why)
 {
 	snprintf(err, errlen, fmt, config_setting_source_file(s) ? config_setting_source_file(s) : "?",
@@ -113,7 +157,6 @@ static int fail(char *err, size_t errlen, const config_setting_t *s, const char 
 	return GW_ECONFIG;
 }
 
-#define BAD(s, what, why) fail(err, errlen, (s), "%s:%d: setting '%s': %s", (what), (why))
 
 static int read_row(struct gw_config *cfg, const struct cfg_row *r, const config_setting_t *s, char *err,
 		    size_t errlen)
@@ -122,6 +165,19 @@ static int read_row(struct gw_config *cfg, const struct cfg_row *r, const config
 	int type = config_setting_type(s);
 
 	switch (r->type) {
+	case CFG_I64: {
+		long long v;
+		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+			return BAD(s, r->path, "expected an integer");
+		v = config_setting_get_int64(s);
+		if (v < r->min || v > r->max) {
+			char why[96];
+			snprintf(why, sizeof(why), "%lld is outside %ld..%ld", v, r->min, r->max);
+			return BAD(s, r->path, why);
+		}
+		*(int64_t *)field = (int64_t)v * r->scale;
+		return GW_OK;
+	}
 	case CFG_INT: {
 		long long v;
 		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
@@ -162,7 +218,7 @@ static int read_row(struct gw_config *cfg, const struct cfg_row *r, const config
 }
 
 /* A string member of a list element into buf; absent keeps buf. */
-static int member_str(const config_setting_t *el, const char *name, char *buf, size_t size, char *err,
+int config_member_str(const config_setting_t *el, const char *name, char *buf, size_t size, char *err,
 		      size_t errlen)
 {
 	const config_setting_t *m = config_setting_get_member(el, name);
@@ -179,7 +235,7 @@ static int member_str(const config_setting_t *el, const char *name, char *buf, s
 	return GW_OK;
 }
 
-static int member_int(const config_setting_t *el, const char *name, int *out, int lo, int hi, char *err,
+int config_member_int(const config_setting_t *el, const char *name, int *out, int lo, int hi, char *err,
 		      size_t errlen)
 {
 	const config_setting_t *m = config_setting_get_member(el, name);
@@ -197,7 +253,7 @@ static int member_int(const config_setting_t *el, const char *name, int *out, in
 }
 
 /* Reject members of a list element we do not know (typos). */
-static int check_members(const config_setting_t *el, const char *const *known, char *err, size_t errlen)
+int config_check_members(const config_setting_t *el, const char *const *known, char *err, size_t errlen)
 {
 	for (int i = 0; i < config_setting_length(el); i++) {
 		const config_setting_t *m = config_setting_get_elem(el, (unsigned)i);
@@ -228,19 +284,19 @@ static int read_listeners(struct gw_config *cfg, const config_setting_t *list, c
 		listener_defaults(l, i);
 		if (!config_setting_is_group(el))
 			return BAD(el, "listeners", "each listener is a group { ... }");
-		if ((rc = check_members(el, known, err, errlen)) ||
-		    (rc = member_str(el, "name", l->name, sizeof(l->name), err, errlen)) ||
-		    (rc = member_str(el, "address", l->address, sizeof(l->address), err, errlen)) ||
-		    (rc = member_int(el, "port", &l->port, 0, 65535, err, errlen)) ||
-		    (rc = member_int(el, "security_profile", &l->security_profile, 1, 3, err, errlen)) ||
-		    (rc = member_str(el, "path_prefix", l->path_prefix, sizeof(l->path_prefix), err, errlen)) ||
-		    (rc = member_str(el, "tls_cert", l->tls_cert, sizeof(l->tls_cert), err, errlen)) ||
-		    (rc = member_str(el, "tls_key", l->tls_key, sizeof(l->tls_key), err, errlen)) ||
-		    (rc = member_str(el, "tls_ecdsa_cert", l->tls_ecdsa_cert, sizeof(l->tls_ecdsa_cert), err,
+		if ((rc = config_check_members(el, known, err, errlen)) ||
+		    (rc = config_member_str(el, "name", l->name, sizeof(l->name), err, errlen)) ||
+		    (rc = config_member_str(el, "address", l->address, sizeof(l->address), err, errlen)) ||
+		    (rc = config_member_int(el, "port", &l->port, 0, 65535, err, errlen)) ||
+		    (rc = config_member_int(el, "security_profile", &l->security_profile, 1, 3, err, errlen)) ||
+		    (rc = config_member_str(el, "path_prefix", l->path_prefix, sizeof(l->path_prefix), err, errlen)) ||
+		    (rc = config_member_str(el, "tls_cert", l->tls_cert, sizeof(l->tls_cert), err, errlen)) ||
+		    (rc = config_member_str(el, "tls_key", l->tls_key, sizeof(l->tls_key), err, errlen)) ||
+		    (rc = config_member_str(el, "tls_ecdsa_cert", l->tls_ecdsa_cert, sizeof(l->tls_ecdsa_cert), err,
 				     errlen)) ||
-		    (rc = member_str(el, "tls_ecdsa_key", l->tls_ecdsa_key, sizeof(l->tls_ecdsa_key), err,
+		    (rc = config_member_str(el, "tls_ecdsa_key", l->tls_ecdsa_key, sizeof(l->tls_ecdsa_key), err,
 				     errlen)) ||
-		    (rc = member_str(el, "tls_ca", l->tls_ca, sizeof(l->tls_ca), err, errlen)))
+		    (rc = config_member_str(el, "tls_ca", l->tls_ca, sizeof(l->tls_ca), err, errlen)))
 			return rc;
 		if (l->security_profile >= 2 && (!l->tls_cert[0] || !l->tls_key[0]))
 			return BAD(el, l->name, "security profiles 2 and 3 need tls_cert and tls_key");
@@ -270,11 +326,11 @@ static int read_tokens(struct gw_config *cfg, const config_setting_t *list, char
 		int rc, ok = 0;
 
 		snprintf(t->status, sizeof(t->status), "Accepted");
-		if ((rc = check_members(el, known, err, errlen)) ||
-		    (rc = member_str(el, "id", t->id, sizeof(t->id), err, errlen)) ||
-		    (rc = member_str(el, "status", t->status, sizeof(t->status), err, errlen)) ||
-		    (rc = member_str(el, "expiry", t->expiry, sizeof(t->expiry), err, errlen)) ||
-		    (rc = member_str(el, "group", t->group_id, sizeof(t->group_id), err, errlen)))
+		if ((rc = config_check_members(el, known, err, errlen)) ||
+		    (rc = config_member_str(el, "id", t->id, sizeof(t->id), err, errlen)) ||
+		    (rc = config_member_str(el, "status", t->status, sizeof(t->status), err, errlen)) ||
+		    (rc = config_member_str(el, "expiry", t->expiry, sizeof(t->expiry), err, errlen)) ||
+		    (rc = config_member_str(el, "group", t->group_id, sizeof(t->group_id), err, errlen)))
 			return rc;
 		if (!t->id[0])
 			return BAD(el, "id_tokens", "every token needs an id");
@@ -303,10 +359,10 @@ static int read_piles(struct gw_config *cfg, const config_setting_t *list, char 
 		int rc;
 
 		snprintf(p->status, sizeof(p->status), "Accepted");
-		if ((rc = check_members(el, known, err, errlen)) ||
-		    (rc = member_str(el, "identity", p->identity, sizeof(p->identity), err, errlen)) ||
-		    (rc = member_str(el, "status", p->status, sizeof(p->status), err, errlen)) ||
-		    (rc = member_int(el, "security_profile", &p->security_profile, 0, 3, err, errlen)))
+		if ((rc = config_check_members(el, known, err, errlen)) ||
+		    (rc = config_member_str(el, "identity", p->identity, sizeof(p->identity), err, errlen)) ||
+		    (rc = config_member_str(el, "status", p->status, sizeof(p->status), err, errlen)) ||
+		    (rc = config_member_int(el, "security_profile", &p->security_profile, 0, 3, err, errlen)))
 			return rc;
 		if (!p->identity[0] || strchr(p->identity, ':'))
 			return BAD(el, "identity", "1 to 48 characters, no ':'");
@@ -354,6 +410,10 @@ static int walk(struct gw_config *cfg, const config_setting_t *group, const char
 				rc = read_listeners(cfg, s, err, errlen);
 			else if (!strcmp(path, "id_tokens"))
 				rc = read_tokens(cfg, s, err, errlen);
+			else if (!strcmp(path, "tariffs"))
+				rc = config_read_tariffs(cfg, s, err, errlen);
+			else if (!strcmp(path, "connectors"))
+				rc = config_read_connectors(cfg, s, err, errlen);
 			else
 				rc = read_piles(cfg, s, err, errlen);
 		} else if ((r = row_find(path))) {
@@ -395,7 +455,8 @@ void config_cleanup(struct gw_config *cfg)
 		return;
 	GW_FREE(cfg->tokens);
 	GW_FREE(cfg->piles);
-	cfg->n_tokens = cfg->n_piles = 0;
+	GW_FREE(cfg->connectors);
+	cfg->n_tokens = cfg->n_piles = cfg->n_connectors = 0;
 }
 
 static const char *const level_words[] = { "err", "warn", "notice", "info", "debug" };
@@ -427,6 +488,9 @@ void config_dump(const struct gw_config *cfg, void *file)
 		case CFG_INT:
 			fprintf(f, "%d;\n", *(const int *)field);
 			break;
+		case CFG_I64:
+			fprintf(f, "%lld;\n", (long long)(*(const int64_t *)field / rows[i].scale));
+			break;
 		case CFG_BOOL:
 			fprintf(f, "%s;\n", *(const int *)field ? "true" : "false");
 			break;
@@ -449,5 +513,7 @@ void config_dump(const struct gw_config *cfg, void *file)
 			l->name, l->address, l->port, l->security_profile, l->path_prefix, l->tls_cert, l->tls_key,
 			l->tls_ecdsa_cert, l->tls_ecdsa_key, l->tls_ca, i + 1 < cfg->n_listeners ? "," : "");
 	}
-	fprintf(f, ");\n# %zu id token(s) and %zu pile(s) seeded\n", cfg->n_tokens, cfg->n_piles);
+	fprintf(f, ");\n");
+	config_dump_tariffs(cfg, f);
+	fprintf(f, "# %zu id token(s) and %zu pile(s) seeded\n", cfg->n_tokens, cfg->n_piles);
 }

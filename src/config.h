@@ -15,7 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/billing/anomaly.h"
+#include "domain/billing/refund.h"
+#include "domain/billing/tariff.h"
+
 #define GW_CONFIG_MAX_LISTENERS 8
+#define GW_CONFIG_MAX_TARIFFS 16
 #define GW_PATH_MAX 512
 
 /* One OCPP listener; security profiles are one per listener (A00.FR.006). */
@@ -45,6 +50,23 @@ struct gw_pile_seed {
 	char identity[49];
 	char status[12];   /* Accepted, Pending, Rejected */
 	int security_profile; /* minimum profile this pile must use, 0 = listener's */
+};
+
+/* A named tariff (DESIGN.md "Amount"); snapshotted on each order at start. */
+struct gw_tariff {
+	char id[32];
+	struct tariff t;
+};
+
+/* What the gateway knows of a connector (DESIGN.md "Orders"): its current
+ * type, nameplate power and tariff.  pile "*" and evse 0 are wildcards; the
+ * most specific row wins (pile + evse, pile, evse, "*"). */
+struct gw_connector_spec {
+	char pile[49];   /* identity or "*" */
+	int evse_id;     /* 0 = every EVSE of the pile */
+	int dc;          /* 1 = DC, 0 = AC */
+	int64_t p_max_w; /* nameplate maximum power */
+	char tariff[32]; /* a gw_tariff id */
 };
 
 struct gw_config {
@@ -93,6 +115,17 @@ struct gw_config {
 	char api_address[64];       /* default 127.0.0.1 */
 	int api_port;               /* default 8080; 0 = pick a free port; -1 = off */
 
+	/* ---- orders, tariffs and anomaly detection (issue 4) */
+	struct gw_tariff tariffs[GW_CONFIG_MAX_TARIFFS];
+	int n_tariffs;              /* default: one "default" tariff, EUR 0.30/kWh */
+	struct gw_connector_spec *connectors;
+	size_t n_connectors;        /* default: none (then AC, 22 kW, "default") */
+	struct anomaly_thresholds anomaly; /* every threshold of DESIGN.md's table */
+	struct refund_policy refund;       /* tier B auto-approval cap and abuse limit */
+	int free_cancel_min;        /* DESIGN.md free cancel window, default 15 */
+	int cost_update_interval_s; /* 2.0.1 CostUpdated while charging, 0 = off; default 300 */
+	int sweep_interval_s;       /* periodic detector sweep (silence, stops), default 30 */
+
 	/* ---- seeds */
 	struct gw_token_seed *tokens;
 	size_t n_tokens;
@@ -109,6 +142,14 @@ void config_defaults(struct gw_config *cfg);
 int config_load(struct gw_config *cfg, const char *path, char *err, size_t errlen);
 
 void config_cleanup(struct gw_config *cfg);
+
+/* The tariff with this id, or NULL. */
+const struct gw_tariff *config_tariff_find(const struct gw_config *cfg, const char *id);
+
+/* The most specific connector row for (pile, evse): pile + evse, pile,
+ * evse, "*"; NULL when none matches (callers use AC, 22 kW, "default"). */
+const struct gw_connector_spec *config_connector_find(const struct gw_config *cfg, const char *pile,
+						     int evse_id);
 
 /* Print every setting with its value in libconfig syntax. */
 void config_dump(const struct gw_config *cfg, void *file /* FILE * */);

@@ -152,6 +152,65 @@ static void test_dump_reloads(void)
 	unlink(dump);
 }
 
+static void test_tariffs_and_connectors(void)
+{
+	struct gw_config cfg;
+	char err[256] = "";
+	const struct gw_connector_spec *c;
+
+	CU_ASSERT_EQUAL(load_text(&cfg,
+				  "tariffs = ( { id = \"tou\"; currency = \"EUR\"; utc_offset_min = 60;"
+				  " start_fee_minor = 50; idle_grace_min = 30; periods = ("
+				  " { start = \"22:00\"; energy_per_kwh = \"0.1999\"; },"
+				  " { start = \"00:00\"; energy_per_kwh = \"0.25\"; service_per_kwh = \"0.05\";"
+				  "   time_per_hour = \"1\"; idle_per_min = \"0.1000\"; } ); } );\n"
+				  "connectors = ( { pile = \"*\"; current = \"AC\"; p_max_w = 11000; tariff = \"tou\"; },"
+				  " { pile = \"CP9\"; evse = 2; current = \"DC\"; p_max_w = 150000; tariff = \"tou\"; } );\n"
+				  "anomaly: { plug_gap_s = 90; stall_min_s = 600; overtime_dc_h = 10; };\n"
+				  "refund: { auto_approve_cap_minor = 2500; };\n",
+				  err, sizeof(err)),
+			GW_OK);
+	if (err[0])
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_EQUAL(cfg.n_tariffs, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.tariffs[0].id, "tou");
+	CU_ASSERT_EQUAL(cfg.tariffs[0].t.n_periods, 2);
+	CU_ASSERT_EQUAL(cfg.tariffs[0].t.periods[0].start_min, 0); /* sorted */
+	CU_ASSERT_EQUAL(cfg.tariffs[0].t.periods[0].energy_per_kwh_e4, 2500);
+	CU_ASSERT_EQUAL(cfg.tariffs[0].t.periods[0].time_per_hour_e4, 10000);
+	CU_ASSERT_EQUAL(cfg.tariffs[0].t.periods[1].start_min, 22 * 60);
+	CU_ASSERT_EQUAL(cfg.tariffs[0].t.periods[1].energy_per_kwh_e4, 1999);
+	CU_ASSERT_EQUAL(cfg.tariffs[0].t.start_fee_minor, 50);
+	CU_ASSERT_EQUAL(cfg.anomaly.plug_gap_ms, 90000);
+	CU_ASSERT_EQUAL(cfg.anomaly.stall_min_ms, 600000);
+	CU_ASSERT_EQUAL(cfg.anomaly.overtime_dc_ms, 36000000);
+	CU_ASSERT_EQUAL(cfg.anomaly.stall_window_ms, 600000); /* untouched default */
+	CU_ASSERT_EQUAL(cfg.refund.auto_approve_cap_minor, 2500);
+	c = config_connector_find(&cfg, "CP9", 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->dc, 1);
+	c = config_connector_find(&cfg, "CP9", 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->p_max_w, 11000);
+	CU_ASSERT_PTR_NULL(config_tariff_find(&cfg, "nope"));
+	config_cleanup(&cfg);
+
+	/* exact decimals only, and errors name the line */
+	CU_ASSERT_EQUAL(load_text(&cfg, "tariffs = ( { id = \"x\"; periods = ( { energy_per_kwh = \"0.12345\"; } ); } );\n",
+				  err, sizeof(err)), GW_ECONFIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "at most 4 decimals"));
+	config_cleanup(&cfg);
+	CU_ASSERT_EQUAL(load_text(&cfg, "tariffs = ( { id = \"x\"; periods = ( { energy_per_kwh = \"-1\"; } ); } );\n",
+				  err, sizeof(err)), GW_ECONFIG);
+	config_cleanup(&cfg);
+	CU_ASSERT_EQUAL(load_text(&cfg, "connectors = ( { tariff = \"missing\"; } );\n", err, sizeof(err)), GW_ECONFIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no tariff with this id"));
+	config_cleanup(&cfg);
+	CU_ASSERT_EQUAL(load_text(&cfg, "anomaly: { plug_gap_s = -1; };\n", err, sizeof(err)), GW_ECONFIG);
+	config_cleanup(&cfg);
+	unlink(path);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -166,6 +225,7 @@ int main(void)
 	CU_add_test(s, "bad settings name their line", test_bad_settings_name_their_line);
 	CU_add_test(s, "missing file", test_missing_file);
 	CU_add_test(s, "dump reloads", test_dump_reloads);
+	CU_add_test(s, "tariffs and connectors", test_tariffs_and_connectors);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
