@@ -119,7 +119,7 @@ static const struct cfg_row rows[] = {
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))
 
 /* Lists, read by their own functions below. */
-static const char *const list_names[] = { "listeners", "id_tokens", "piles", "tariffs", "connectors" };
+static const char *const list_names[] = { "listeners", "id_tokens", "piles", "tariffs", "connectors", "partners" };
 
 static void listener_defaults(struct gw_listener *l, int idx)
 {
@@ -414,6 +414,8 @@ static int walk(struct gw_config *cfg, const config_setting_t *group, const char
 				rc = config_read_tariffs(cfg, s, err, errlen);
 			else if (!strcmp(path, "connectors"))
 				rc = config_read_connectors(cfg, s, err, errlen);
+			else if (!strcmp(path, "partners"))
+				rc = config_read_partners(cfg, s, err, errlen);
 			else
 				rc = read_piles(cfg, s, err, errlen);
 		} else if ((r = row_find(path))) {

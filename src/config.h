@@ -69,6 +69,19 @@ struct gw_connector_spec {
 	char tariff[32]; /* a gw_tariff id */
 };
 
+#define GW_CONFIG_MAX_PARTNERS 16
+
+/* A partner platform (DESIGN.md "Partners and disputes"): an app or roaming
+ * hub through which drivers start sessions.  An order belongs to the
+ * partner whose token prefix or id-token group matches its id token. */
+struct gw_partner {
+	char name[32];
+	char url[256];          /* webhook endpoint (HTTP POST) */
+	char secret[128];       /* HMAC-SHA256 key; never logged */
+	char token_prefixes[256]; /* comma-separated prefixes of id tokens, "" = none */
+	char groups[256];       /* comma-separated id-token group ids, "" = none */
+};
+
 struct gw_config {
 	char source_file[GW_PATH_MAX]; /* "" = embedded defaults */
 
@@ -126,6 +139,10 @@ struct gw_config {
 	int cost_update_interval_s; /* 2.0.1 CostUpdated while charging, 0 = off; default 300 */
 	int sweep_interval_s;       /* periodic detector sweep (silence, stops), default 30 */
 
+	/* ---- partner platforms (webhooks, disputes) */
+	struct gw_partner partners[GW_CONFIG_MAX_PARTNERS];
+	int n_partners;
+
 	/* ---- seeds */
 	struct gw_token_seed *tokens;
 	size_t n_tokens;
@@ -142,6 +159,10 @@ void config_defaults(struct gw_config *cfg);
 int config_load(struct gw_config *cfg, const char *path, char *err, size_t errlen);
 
 void config_cleanup(struct gw_config *cfg);
+
+/* The partner that owns an id token (by prefix, then by group), or NULL. */
+const struct gw_partner *config_partner_for_token(const struct gw_config *cfg, const char *id_token,
+						 const char *group_id);
 
 /* The tariff with this id, or NULL. */
 const struct gw_tariff *config_tariff_find(const struct gw_config *cfg, const char *id);

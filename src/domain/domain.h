@@ -23,6 +23,7 @@
 struct store;
 struct domain;     /* process-wide; one per store */
 struct gw_config;
+struct event_sink;
 
 /* Where a reported fact came from; lives for one frame. */
 struct domain_src {
@@ -36,6 +37,17 @@ struct domain_src {
  * the domain.  *out is freed with domain_free (NULL ok). */
 int domain_new(struct store *st, const struct gw_config *cfg, struct domain **out);
 void domain_free(struct domain *d);
+
+/* Where events and command requests go (events.h); borrowed, must outlive
+ * d.  Without a sink, events are not emitted (unit tests of ingest). */
+void domain_set_sink(struct domain *d, const struct event_sink *sink);
+
+/* The periodic sweep (every cfg->sweep_interval_s): judge what is only
+ * visible as silence (METER_SILENCE, STOP_NOT_EFFECTIVE), request
+ * TriggerMessage / GetTransactionStatus / CostUpdated through the sink,
+ * advance refund-case SLA timers.  Runs inside a store batch the caller
+ * opened.  now_ms is our wall clock. */
+int domain_sweep(struct domain *d, int64_t now_ms);
 
 /* BootNotification: record the pile's identity card, decide Accepted /
  * Pending / Rejected from its registration, fill the interval. */
