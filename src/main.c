@@ -27,6 +27,8 @@
 #include "config.h"
 #include "core/dispatch.h"
 #include "core/env.h"
+#include "core/events.h"
+#include "domain/events.h"
 #include "domain/domain.h"
 #include "schema/schema.h"
 #include "store/store.h"
@@ -202,6 +204,7 @@ static int run(struct gw_config *cfg)
 	struct gw_env env;
 	struct schema_set *s16 = NULL, *s201 = NULL;
 	struct transport_hooks hooks;
+	struct event_sink sink;
 	int rc;
 
 	memset(&env, 0, sizeof(env));
@@ -216,11 +219,14 @@ static int run(struct gw_config *cfg)
 	    (rc = domain_new(env.store, cfg, &env.domain)) != GW_OK ||
 	    (rc = dispatch_new(&env, &env.dispatch)) != GW_OK)
 		goto out;
+	events_sink_init(&env, &sink);
+	domain_set_sink(env.domain, &sink);
 	dispatch_hooks(env.dispatch, &hooks);
 	rc = transport_new(cfg, &hooks, &env.transport);
 	if (rc != GW_OK)
 		goto out;
 	transport_timer_every(env.transport, 1000, dispatch_tick, env.dispatch);
+	transport_timer_every(env.transport, (int64_t)cfg->sweep_interval_s * 1000, dispatch_sweep, env.dispatch);
 	for (int i = 0; i < cfg->n_listeners; i++) {
 		/* one machine-readable line per listener: tests read the port */
 		printf("LISTENING name=%s port=%d profile=%d\n", cfg->listeners[i].name,

@@ -249,6 +249,13 @@ void dispatch_on_message(void *arg, struct ws_session *s, const char *buf, size_
 		dispatch_frame_log(d, c, FRAME_IN, f.id, rc ? 0 : f.type,
 				   (rc == GW_OK && f.type == RPC_CALL) ? f.action : "", buf, len, &seq);
 
+	if (rc != GW_OK && (f.type == RPC_CALLRESULT || f.type == RPC_CALLERROR)) {
+		/* a broken answer is never answered (that would be a reply to a
+		 * reply); the outstanding call times out (rpc.h) */
+		gw_log(GW_LOG_NOTICE, "cp=%s msg=%s malformed answer dropped: %s", c->identity, f.id,
+		       gw_strerror(rc));
+		goto out;
+	}
 	if (rc != GW_OK) {
 		answer_error(d, c, &f, rc, rc == GW_ENOMEM ? GW_EINTERNAL : rc,
 			     rc == GW_EFORMAT ? "invalid JSON" :

@@ -32,6 +32,10 @@ void dispatch_hooks(struct dispatch *d, struct transport_hooks *h);
 /* Once a second (transport timer): expire server CALLs that timed out. */
 void dispatch_tick(void *d);
 
+/* Every cfg->sweep_interval_s (transport timer): the domain's sweep
+ * (silence, stops not effective, running cost, SLA timers). */
+void dispatch_sweep(void *d);
+
 /* Frees what is left; sessions must already be closed.  NULL ok. */
 void dispatch_free(struct dispatch *d);
 

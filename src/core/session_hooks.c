@@ -17,6 +17,7 @@
 #include "common/gw_err.h"
 #include "common/gw_log.h"
 #include "config.h"
+#include "domain/domain.h"
 #include "core/conn.h"
 #include "core/env.h"
 #include "store/store.h"
@@ -203,6 +204,18 @@ void dispatch_tick(void *arg)
 			dispatch_mark_flush(d, c);
 		}
 	}
+}
+
+void dispatch_sweep(void *arg)
+{
+	struct dispatch *d = arg;
+	int rc = dispatch_batch_ensure(d);
+
+	/* the sweep's writes and outbox rows commit in this turn's batch */
+	if (rc == GW_OK)
+		rc = domain_sweep(d->env->domain, gw_clock_now_ms());
+	if (rc != GW_OK)
+		gw_log(GW_LOG_ERR, "detector sweep failed: %s", gw_strerror(rc));
 }
 
 void dispatch_stats_get(const struct dispatch *d, struct dispatch_stats *out)

@@ -26,6 +26,12 @@ int domain_new(struct store *st, const struct gw_config *cfg, struct domain **ou
 	return GW_OK;
 }
 
+void domain_set_sink(struct domain *d, const struct event_sink *sink)
+{
+	if (d)
+		d->sink = sink;
+}
+
 void domain_free(struct domain *d)
 {
 	gw_free(d);

@@ -15,6 +15,7 @@
 struct domain {
 	struct store *st;             /* borrowed */
 	const struct gw_config *cfg;  /* borrowed */
+	const struct event_sink *sink; /* borrowed; NULL = events are not emitted */
 };
 
 /* Answer for id_token at recv_ms.  When start_pile is not NULL this is a

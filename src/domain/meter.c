@@ -7,13 +7,15 @@
  * NULL and the id the pile used kept as text in pile_tx_id (2.0.1: its
  * transactionId; 1.6: the decimal transactionId it claimed), so nothing a
  * pile reports is dropped and a later pass or detector can attach it.
+ * Samples of a known transaction then move its order (order.c): the
+ * sub-state while it is open, a re-judgement once it is settled.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/gw_err.h"
-#include "domain/domain_int.h"
+#include "domain/order.h"
 
 int domain_store_samples(struct domain *d, const struct domain_src *src, int64_t tx_id,
 			 const char *pile_tx_id, const struct meter_sample *s, size_t n)
@@ -70,5 +72,14 @@ int domain_meter_values(struct domain *d, const struct domain_src *src, int64_t 
 			snprintf(claimed, sizeof(claimed), "%" PRId64, tx_id);
 		pile_tx_id = claimed;
 	}
-	return domain_store_samples(d, src, ours, pile_tx_id, samples, n);
+	if ((rc = domain_store_samples(d, src, ours, pile_tx_id, samples, n)) != GW_OK || !ours)
+		return rc;
+	/* the order's sub-state, or a re-judgement when it is settled */
+	{
+		struct order_ctx c = {.src = src, .now_ms = src->recv_ms};
+
+		if ((rc = store_tx_get(d->st, ours, &tx)) != GW_OK)
+			return rc;
+		return order_on_tx_update(d, &c, &tx, NULL, samples, n, NULL);
+	}
 }

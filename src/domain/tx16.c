@@ -11,6 +11,8 @@
  * we never issued to this pile becomes an "orphan" row (orphan = 1,
  * orphan_ref = the id sent) so a detector can flag it; the pile still gets
  * its CALLRESULT.
+ * Orders (order.c): a new start creates the transaction's order, a stop
+ * settles it (an orphan stop creates an orphan order first).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@
 
 #include "common/gw_err.h"
 #include "common/gw_log.h"
-#include "domain/domain_int.h"
+#include "domain/order.h"
 
 int domain_tx16_start(struct domain *d, const struct domain_src *src, const struct tx_event *ev,
 		      struct tx_result *out)
@@ -64,7 +66,9 @@ int domain_tx16_start(struct domain *d, const struct domain_src *src, const stru
 	gw_log(GW_LOG_INFO, "cp=%s msg=%s action=StartTransaction tx=%" PRId64 " connector=%d"
 	       " auth=%d", src->identity, src->msg_id, tx.id, tx.connector_id,
 	       (int)tx.auth_status);
-	return domain_store_samples(d, src, tx.id, "", ev->samples, ev->n_samples);
+	if ((rc = domain_store_samples(d, src, tx.id, "", ev->samples, ev->n_samples)) != GW_OK)
+		return rc;
+	return order_on_tx_start(d, &(struct order_ctx){src, src->recv_ms}, &tx, ev, NULL);
 }
 
 /* Record the end on a row we hold. */
@@ -109,7 +113,9 @@ static int stop_orphan(struct domain *d, const struct domain_src *src, const str
 	out->tx_id = tx.id;
 	gw_log(GW_LOG_WARN, "cp=%s msg=%s action=StopTransaction unknown transactionId=%" PRId64
 	       ", kept as orphan tx=%" PRId64, src->identity, src->msg_id, ev->tx_id, tx.id);
-	return domain_store_samples(d, src, tx.id, "", ev->samples, ev->n_samples);
+	if ((rc = domain_store_samples(d, src, tx.id, "", ev->samples, ev->n_samples)) != GW_OK)
+		return rc;
+	return order_on_tx_end(d, &(struct order_ctx){src, src->recv_ms}, &tx, out);
 }
 
 int domain_tx16_stop(struct domain *d, const struct domain_src *src, const struct tx_event *ev,
@@ -139,5 +145,7 @@ int domain_tx16_stop(struct domain *d, const struct domain_src *src, const struc
 		return rc;
 	gw_log(GW_LOG_INFO, "cp=%s msg=%s action=StopTransaction tx=%" PRId64 " reason=%s",
 	       src->identity, src->msg_id, tx.id, tx.stop_reason[0] ? tx.stop_reason : "-");
-	return domain_store_samples(d, src, tx.id, "", ev->samples, ev->n_samples);
+	if ((rc = domain_store_samples(d, src, tx.id, "", ev->samples, ev->n_samples)) != GW_OK)
+		return rc;
+	return order_on_tx_end(d, &(struct order_ctx){src, src->recv_ms}, &tx, out);
 }

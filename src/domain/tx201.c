@@ -12,7 +12,11 @@
  *      seqNo; an Ended row is never reopened by a late Updated;
  *   4. store the attached samples under our id;
  *   5. a chargingState that differs from the connector's current state is
- *      a connector state change too (source tx_event).
+ *      a connector state change too (source tx_event);
+ *   6. the order (order.c): created by the first event of the transaction
+ *      (orphan until its Started), sub-state and running cost on
+ *      Started / Updated, settled on Ended; an event for an ended
+ *      transaction (offline reordering) re-judges the settled order.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,7 +24,7 @@
 
 #include "common/gw_err.h"
 #include "common/gw_log.h"
-#include "domain/domain_int.h"
+#include "domain/order.h"
 
 /* A row for an event of a transaction we have not seen yet. */
 static void new_row(struct tx_row *tx, const struct domain_src *src, const struct tx_event *ev)
@@ -110,6 +114,20 @@ static int charging_state(struct domain *d, const struct domain_src *src,
 				   src->frame_seq);
 }
 
+/* Step 6. */
+static int order_step(struct domain *d, const struct domain_src *src, const struct tx_event *ev,
+		      const struct tx_row *tx, int was_ended, struct tx_result *out)
+{
+	struct order_ctx c = {.src = src, .now_ms = src->recv_ms};
+	int rc;
+
+	if ((rc = order_on_tx_start(d, &c, tx, ev, NULL)) != GW_OK)
+		return rc;
+	if (ev->kind == TX_ENDED && !was_ended)
+		return order_on_tx_end(d, &c, tx, out);
+	return order_on_tx_update(d, &c, tx, ev, ev->samples, ev->n_samples, out);
+}
+
 /* Step 1 found a replay: answer what the row says. */
 static int replay(struct domain *d, const struct domain_src *src, const struct tx_event *ev,
 		  struct tx_result *out)
@@ -131,7 +149,7 @@ int domain_tx201_event(struct domain *d, const struct domain_src *src,
 		       const struct tx_event *ev, struct tx_result *out)
 {
 	struct tx_row tx;
-	int found;
+	int found, was_ended;
 	int rc;
 
 	rc = store_tx_event_insert(d->st, src->identity, ev, src->recv_ms, src->frame_seq);
@@ -145,6 +163,7 @@ int domain_tx201_event(struct domain *d, const struct domain_src *src,
 	found = rc == GW_OK;
 	if (!found)
 		new_row(&tx, src, ev);
+	was_ended = tx.state == TXS_ENDED;
 	if (ev->id_token[0]) {
 		/* ConcurrentTx only when the token is being attached (a start). */
 		int attach = !tx.id_token[0];
@@ -167,5 +186,7 @@ int domain_tx201_event(struct domain *d, const struct domain_src *src,
 	rc = domain_store_samples(d, src, tx.id, ev->pile_tx_id, ev->samples, ev->n_samples);
 	if (rc != GW_OK)
 		return rc;
-	return charging_state(d, src, ev, &tx);
+	if ((rc = charging_state(d, src, ev, &tx)) != GW_OK)
+		return rc;
+	return order_step(d, src, ev, &tx, was_ended, out);
 }

@@ -145,9 +145,116 @@ static const char v1_sql[] =
 	" answer TEXT NOT NULL DEFAULT '', done_ms INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX cmd_pile ON commands(pile, id);";
 
+
+/* v2 (issue 4): orders, their append-only event log, refund cases with
+ * their evidence, the webhook outbox; indexes for the evidence windows. */
+static const char v2_sql[] =
+	/* AUTOINCREMENT: an order number is never handed out twice. */
+	"CREATE TABLE orders("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" number TEXT NOT NULL DEFAULT '',"
+	" tx_id INTEGER NOT NULL UNIQUE REFERENCES transactions(id),"
+	" pile TEXT NOT NULL REFERENCES piles(identity),"
+	" pile_tx_id TEXT NOT NULL DEFAULT '',"
+	" evse_id INTEGER NOT NULL, connector_id INTEGER NOT NULL,"
+	" id_token TEXT NOT NULL DEFAULT '', orphan INTEGER NOT NULL DEFAULT 0,"
+	" state TEXT NOT NULL CHECK(state IN ('starting','charging','stopping','settling',"
+	"'completed','abnormal','cancelled')),"
+	" sub_state TEXT NOT NULL DEFAULT '' CHECK(sub_state IN ('','awaiting_plug',"
+	"'energy_flowing','suspended_ev','suspended_evse','pile_offline')),"
+	" tariff_id TEXT NOT NULL DEFAULT '',"
+	" currency TEXT NOT NULL, minor_exp INTEGER NOT NULL,"
+	" utc_offset_min INTEGER NOT NULL, start_fee_minor INTEGER NOT NULL,"
+	" idle_grace_min INTEGER NOT NULL,"
+	/* "start_min,energy_e4,service_e4,time_e4,idle_e4;..." exact integers */
+	" periods TEXT NOT NULL,"
+	" dc INTEGER NOT NULL, p_max_w INTEGER NOT NULL,"
+	" started_ms INTEGER NOT NULL, ended_ms INTEGER NOT NULL DEFAULT 0,"
+	" bill_start_ms INTEGER NOT NULL DEFAULT 0, bill_end_ms INTEGER NOT NULL DEFAULT 0,"
+	" billed_minor INTEGER NOT NULL DEFAULT 0, rerated_minor INTEGER NOT NULL DEFAULT 0,"
+	" amount_minor INTEGER NOT NULL DEFAULT 0, energy_wh INTEGER NOT NULL DEFAULT 0,"
+	" clock_offset_ms INTEGER NOT NULL DEFAULT 0, cost_sent_ms INTEGER NOT NULL DEFAULT 0,"
+	" created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+	" settled_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX orders_open ON orders(id) WHERE state IN"
+	" ('starting','charging','stopping','settling');"
+	"CREATE INDEX orders_conn ON orders(pile, connector_id, started_ms);"
+	"CREATE INDEX orders_token ON orders(id_token, started_ms) WHERE id_token <> '';"
+
+	"CREATE TABLE refund_cases("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" order_id INTEGER NOT NULL REFERENCES orders(id),"
+	" rule TEXT NOT NULL, tier TEXT NOT NULL CHECK(tier IN ('A','B','C')),"
+	" state TEXT NOT NULL CHECK(state IN ('opened','auto_approved','under_review','approved',"
+	"'partially_approved','rejected','awaiting_info','refunding','refunded')),"
+	" auto_approved INTEGER NOT NULL DEFAULT 0,"
+	" amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,"
+	" billed_minor INTEGER NOT NULL, rerated_minor INTEGER NOT NULL,"
+	" window_from_ms INTEGER NOT NULL, window_to_ms INTEGER NOT NULL,"
+	" explain TEXT NOT NULL, manifest_sha256 TEXT NOT NULL DEFAULT '',"
+	" opened_ms INTEGER NOT NULL, ack_due_ms INTEGER NOT NULL DEFAULT 0,"
+	" decide_due_ms INTEGER NOT NULL DEFAULT 0, acked_ms INTEGER NOT NULL DEFAULT 0,"
+	" decided_ms INTEGER NOT NULL DEFAULT 0, sla_flags INTEGER NOT NULL DEFAULT 0,"
+	" appeals INTEGER NOT NULL DEFAULT 0, updated_ms INTEGER NOT NULL,"
+	" UNIQUE(order_id, rule));"
+	"CREATE INDEX cases_open ON refund_cases(id) WHERE state IN"
+	" ('opened','under_review','awaiting_info');"
+	"CREATE INDEX cases_auto ON refund_cases(order_id, opened_ms) WHERE auto_approved = 1;"
+
+	"CREATE TABLE case_evidence("
+	" case_id INTEGER NOT NULL REFERENCES refund_cases(id),"
+	" seq INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL, body TEXT NOT NULL,"
+	" PRIMARY KEY(case_id, seq));"
+	"CREATE TRIGGER case_evidence_no_update BEFORE UPDATE ON case_evidence"
+	" BEGIN SELECT RAISE(ABORT, 'case evidence is append-only'); END;"
+	"CREATE TRIGGER case_evidence_no_delete BEFORE DELETE ON case_evidence"
+	" BEGIN SELECT RAISE(ABORT, 'case evidence is append-only'); END;"
+
+	/* No foreign keys: an event is history and outlives nothing. */
+	"CREATE TABLE order_events("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" order_id INTEGER, case_id INTEGER,"
+	" at_ms INTEGER NOT NULL, recv_ms INTEGER NOT NULL,"
+	" source TEXT NOT NULL CHECK(source IN ('pile','operator','detector','partner','system')),"
+	" source_ref TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL);"
+	"CREATE INDEX order_events_order ON order_events(order_id, seq) WHERE order_id IS NOT NULL;"
+	"CREATE INDEX order_events_case ON order_events(case_id, seq) WHERE case_id IS NOT NULL;"
+	"CREATE TRIGGER order_events_no_update BEFORE UPDATE ON order_events"
+	" BEGIN SELECT RAISE(ABORT, 'order events are append-only'); END;"
+	"CREATE TRIGGER order_events_no_delete BEFORE DELETE ON order_events"
+	" BEGIN SELECT RAISE(ABORT, 'order events are append-only'); END;"
+
+	"CREATE TABLE outbox("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" partner TEXT NOT NULL, order_id INTEGER,"
+	" event_id TEXT NOT NULL UNIQUE, event_type TEXT NOT NULL,"
+	" occurred_ms INTEGER NOT NULL, data TEXT NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending' CHECK(state IN ('pending','delivered','dead')),"
+	" attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL,"
+	" last_error TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL);"
+	"CREATE INDEX outbox_due ON outbox(state, next_attempt_ms);"
+	"CREATE INDEX outbox_order ON outbox(partner, order_id, id);"
+
+	"CREATE INDEX frames_pile_recv ON frames(pile, recv_ms);"
+	"CREATE INDEX csh_conn_time ON connector_status_history(pile, evse_id, connector_id,"
+	" pile_ms, id);"
+	"CREATE INDEX cmd_pile_sent ON commands(pile, sent_ms);";
+
+/* v3: id tokens compare case-insensitively (both specs: an idTag / idToken
+ * is case-insensitive, and readers differ in hex case); resent meter
+ * values are recognised (a 1.6 MeterValues whose answer was lost comes
+ * back: the same sample must not be stored twice). */
+static const char v3_sql[] =
+	"CREATE INDEX id_tokens_nocase ON id_tokens(id COLLATE NOCASE);"
+	"CREATE INDEX tx_token_open_nocase ON transactions(id_token COLLATE NOCASE)"
+	" WHERE state = 'open';"
+	"CREATE INDEX ms_same ON meter_samples(pile, connector_id, pile_ms, measurand_raw);";
+
 /* Index i holds the migration to version i + 1. */
 static const char *const migrations[] = {
 	v1_sql,
+	v2_sql,
+	v3_sql,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "common/gw_ocpp.h"
+#include "domain/billing/tariff.h"
 #include "domain/vocab.h"
 
 #define STORE_PW_HASH_LEN 32 /* PBKDF2-SHA256 output, bytes */
@@ -191,6 +192,171 @@ struct store_stats {
 	uint64_t errors;         /* ops that returned GW_ESTORE */
 };
 
+
+/* ---- orders, refund cases, events, outbox (issue 4) ------------------ */
+
+#define STORE_ORDER_NUMBER_MAX 18 /* ORDER_NUMBER_BUFSZ: 13 digits + check + 3 hyphens + NUL */
+#define STORE_RULE_MAX 32         /* anomaly rule name, "NO_PLUG_BILLED" */
+#define STORE_EXPLAIN_MAX 200     /* ANOMALY_EXPLAIN_MAX */
+#define STORE_SHA256_HEX 65       /* 64 hex digits + NUL */
+#define STORE_TARIFF_ID_MAX 32
+
+/* DESIGN.md "Orders": states.  Stored as the lower-case word. */
+enum order_state {
+	ORDER_STARTING = 0, /* remote start accepted, waiting for the pile */
+	ORDER_CHARGING,     /* the pile's transaction is open */
+	ORDER_STOPPING,     /* a stop was accepted, waiting for the end message */
+	ORDER_SETTLING,     /* ended; amount computed; anomaly gate */
+	ORDER_COMPLETED,
+	ORDER_ABNORMAL,     /* settlement held for review */
+	ORDER_CANCELLED,    /* start failed, free cancel, nothing chargeable */
+	ORDER_STATE_COUNT
+};
+
+/* Sub-states of ORDER_CHARGING ("" in every other state). */
+enum order_sub_state {
+	ORDER_SUB_NONE = 0,
+	ORDER_SUB_AWAITING_PLUG,
+	ORDER_SUB_ENERGY_FLOWING,
+	ORDER_SUB_SUSPENDED_EV,
+	ORDER_SUB_SUSPENDED_EVSE,
+	ORDER_SUB_PILE_OFFLINE,
+	ORDER_SUB_COUNT
+};
+
+/* One order (DESIGN.md "Orders"): one per transaction of either version.
+ * A copy; lives as long as the caller keeps it.  Times are ms since the
+ * epoch: *_ms of the session (started/ended/bill_*) are pile time corrected
+ * by clock_offset_ms (server clock = pile clock - clock_offset_ms);
+ * created/updated/settled are our clock. */
+struct order_row {
+	int64_t id;                              /* INTEGER PRIMARY KEY, never reused */
+	char number[STORE_ORDER_NUMBER_MAX];     /* order_number_format(id), set by insert */
+	int64_t tx_id;                           /* transactions.id (the 1.6 transactionId) */
+	char pile[GW_IDENTITY_MAX + 1];
+	char pile_tx_id[VOCAB_PILE_TX_MAX + 1];  /* 2.0.1 transactionId, "" in 1.6 */
+	int evse_id;
+	int connector_id;
+	char id_token[VOCAB_TOKEN_MAX + 1];      /* "" when none */
+	int orphan;                              /* 1: made from an end/update without its start */
+	enum order_state state;
+	enum order_sub_state sub_state;          /* ORDER_SUB_NONE unless CHARGING */
+	char tariff_id[STORE_TARIFF_ID_MAX];     /* config tariff the snapshot came from */
+	struct tariff tariff;                    /* snapshot at start, never changed after */
+	char currency[4];                        /* = tariff.currency (read back; written from tariff) */
+	int minor_exp;                           /* = tariff.minor_exp (idem) */
+	int dc;                                  /* 1 DC, 0 AC */
+	int64_t p_max_w;                         /* nameplate maximum power, W */
+	int64_t started_ms;                      /* tx start (corrected) */
+	int64_t ended_ms;                        /* tx end (corrected), 0 = open */
+	int64_t bill_start_ms;                   /* gateway billing window, 0 = none yet */
+	int64_t bill_end_ms;
+	int64_t billed_minor;                    /* tariff over the pile's transaction */
+	int64_t rerated_minor;                   /* tariff over the window minus exclusions */
+	int64_t amount_minor;                    /* what the driver is charged: billed, 0 if cancelled */
+	int64_t energy_wh;                       /* billed energy */
+	int64_t clock_offset_ms;                 /* measured pile clock - server clock */
+	int64_t cost_sent_ms;                    /* last running cost sent (CostUpdated), 0 = never */
+	int64_t created_ms;
+	int64_t updated_ms;
+	int64_t settled_ms;                      /* 0 = not settled */
+};
+
+/* Refund-case states (DESIGN.md "Billing anomalies -> refund cases"). */
+enum case_state {
+	CASE_OPENED = 0,
+	CASE_AUTO_APPROVED,
+	CASE_UNDER_REVIEW,
+	CASE_APPROVED,
+	CASE_PARTIALLY_APPROVED,
+	CASE_REJECTED,
+	CASE_AWAITING_INFO,
+	CASE_REFUNDING,
+	CASE_REFUNDED,
+	CASE_STATE_COUNT
+};
+
+/* SLA timer marks already emitted (case_row.sla_flags). */
+#define CASE_SLA_ACK_WARNED 0x1
+#define CASE_SLA_ACK_BREACHED 0x2
+#define CASE_SLA_DECIDE_WARNED 0x4
+#define CASE_SLA_DECIDE_BREACHED 0x8
+
+/* One refund case, opened once per (order, rule); a re-judgement amends
+ * it.  A copy. */
+struct case_row {
+	int64_t id;
+	int64_t order_id;
+	char rule[STORE_RULE_MAX];           /* anomaly rule name, or "DISPUTE" */
+	char tier;                           /* 'A', 'B', 'C' */
+	enum case_state state;
+	int auto_approved;                   /* 1: approved by the gateway (abuse limit counts these) */
+	int64_t amount_minor;                /* refund, 0..billed */
+	char currency[4];
+	int64_t billed_minor;                /* the order's billed amount when judged */
+	int64_t rerated_minor;               /* billed - this rule's exclusions */
+	int64_t window_from_ms;              /* evidence window, corrected pile time */
+	int64_t window_to_ms;
+	char explain[STORE_EXPLAIN_MAX];
+	char manifest_sha256[STORE_SHA256_HEX]; /* hex SHA-256 over the evidence items */
+	int64_t opened_ms;
+	int64_t ack_due_ms;                  /* 0 = no timer (decided at open) */
+	int64_t decide_due_ms;               /* 0 = no timer */
+	int64_t acked_ms;                    /* 0 = not yet */
+	int64_t decided_ms;                  /* 0 = not yet */
+	int sla_flags;                       /* CASE_SLA_* */
+	int appeals;                         /* 0 or 1 (appeal once) */
+	int64_t updated_ms;
+};
+
+/* One evidence item of a case, read back; body is allocated. */
+struct case_evidence_row {
+	int64_t case_id;
+	int64_t seq;        /* 1, 2, ... per case, append order */
+	char kind[24];      /* "frame", "timeline", "command", "tariff", "amounts", ... */
+	char ref[64];       /* frame seq, command id, ... or "" */
+	char *body;         /* NUL-terminated text, owned by the row array */
+};
+
+/* One raw frame in a window (evidence), without its payload. */
+struct frame_row {
+	int64_t seq;
+	enum frame_dir dir;
+	char msg_id[37];
+	int msg_type;
+	char action[48];
+	int64_t pile_ms;    /* 0 = none */
+	int64_t recv_ms;
+	char hash_hex[STORE_SHA256_HEX];
+};
+
+/* One row of a connector's status history. */
+struct status_hist_row {
+	int64_t id;
+	int evse_id;
+	int connector_id;
+	enum conn_state state;
+	enum plug_evidence plugged;
+	char error_code[51];
+	char raw_status[32];
+	enum conn_source source;
+	int64_t pile_ms;
+	int64_t recv_ms;
+	int64_t frame_seq;
+};
+
+/* One command we sent, read back (payload and answer truncated to fit). */
+struct command_row {
+	int64_t id;
+	char msg_id[37];
+	char action[48];
+	char payload[512];
+	int64_t sent_ms;
+	enum cmd_outcome outcome;
+	char answer[512];
+	int64_t done_ms;    /* 0 = no answer yet */
+};
+
 /* ==== the ops table ==================================================== */
 
 struct store_ops {
@@ -267,6 +433,47 @@ struct store_ops {
 			      int64_t *id_out);
 	int (*command_finish)(struct store *st, int64_t id, enum cmd_outcome outcome,
 			      const char *answer, int64_t done_ms);
+
+	/* ---- issue 4: orders, cases, events, outbox, evidence queries */
+	int (*order_event_append)(struct store *st, int64_t order_id, int64_t case_id,
+				  int64_t at_ms, const char *source, const char *source_ref,
+				  const char *type, const char *payload_json, int64_t *seq_out);
+	int (*outbox_insert)(struct store *st, const char *partner, int64_t order_id,
+			     const char *event_id, const char *event_type, int64_t occurred_ms,
+			     const char *data_json, int64_t *id_out);
+
+	int (*order_insert)(struct store *st, struct order_row *row);
+	int (*order_update)(struct store *st, const struct order_row *row);
+	int (*order_get)(struct store *st, int64_t id, struct order_row *out);
+	int (*order_get_by_tx)(struct store *st, int64_t tx_id, struct order_row *out);
+	int (*order_list_open)(struct store *st, int64_t after_id, struct order_row *rows,
+			       size_t cap, size_t *n);
+	int (*order_list_overlap)(struct store *st, const struct order_row *self,
+				  struct order_row *rows, size_t cap, size_t *n);
+	int (*order_auto_refunds_count)(struct store *st, const char *id_token, int64_t since_ms,
+					int64_t *n);
+
+	int (*case_insert)(struct store *st, struct case_row *row);
+	int (*case_update)(struct store *st, const struct case_row *row);
+	int (*case_get)(struct store *st, int64_t id, struct case_row *out);
+	int (*case_get_by_rule)(struct store *st, int64_t order_id, const char *rule,
+				struct case_row *out);
+	int (*case_list_by_order)(struct store *st, int64_t order_id, struct case_row *rows,
+				  size_t cap, size_t *n);
+	int (*case_list_open)(struct store *st, int64_t after_id, struct case_row *rows,
+			      size_t cap, size_t *n);
+	int (*case_evidence_append)(struct store *st, int64_t case_id, const char *kind,
+				    const char *ref, const char *body, int64_t *seq_out);
+	int (*case_evidence_list)(struct store *st, int64_t case_id,
+				  struct case_evidence_row **rows, size_t *n);
+
+	int (*frames_window)(struct store *st, const char *pile, int64_t from_ms, int64_t to_ms,
+			     size_t max, struct frame_row **rows, size_t *n);
+	int (*connector_history_window)(struct store *st, const char *pile, int evse_id,
+					int connector_id, int64_t from_ms, int64_t to_ms,
+					size_t max, struct status_hist_row **rows, size_t *n);
+	int (*commands_window)(struct store *st, const char *pile, int64_t from_ms,
+			       int64_t to_ms, size_t max, struct command_row **rows, size_t *n);
 };
 
 /* The common head of every implementation; an implementation embeds it as
@@ -554,5 +761,179 @@ static inline int store_command_finish(struct store *st, int64_t id, enum cmd_ou
 
 /* "PENDING", "ACCEPTED", ...; never NULL. */
 const char *store_cmd_outcome_name(enum cmd_outcome o);
+
+/* ==== issue 4: orders, refund cases, events, outbox ==================== */
+
+/* --- order events: append-only (triggers refuse UPDATE and DELETE, like
+ * frames).  One row per domain event, written by the event sink in the
+ * same batch as the change.  order_id / case_id 0 store NULL.  source is
+ * "pile" / "operator" / "detector" / "partner" / "system" (anything else,
+ * or an empty type, is GW_EINVAL); source_ref is
+ * the frame seq, work order, rule or partner ("" if none); type is
+ * "order.started", ...; payload_json is the event's payload (the sink's
+ * JSON; the store does not parse it; NULL stores "{}").  recv_ms (when it
+ * was recorded) is our clock (gw_clock_now_ms).  *seq_out (may be NULL) =
+ * the new row's seq, increasing in commit order. */
+static inline int store_order_event_append(struct store *st, int64_t order_id, int64_t case_id,
+					   int64_t at_ms, const char *source,
+					   const char *source_ref, const char *type,
+					   const char *payload_json, int64_t *seq_out)
+{
+	return st->ops->order_event_append(st, order_id, case_id, at_ms, source, source_ref, type,
+					   payload_json, seq_out);
+}
+
+/* --- outbox: one row per (partner, event) to deliver (issue 5 delivers).
+ * New rows are state 'pending', attempts 0, next_attempt_ms = created_ms =
+ * our clock.  event_id is the envelope's id, unique: GW_EDUP when it was
+ * inserted before (a replayed emit).  order_id 0 stores NULL.  Delivery
+ * order per order is (partner, order_id, id).  *id_out may be NULL. */
+static inline int store_outbox_insert(struct store *st, const char *partner, int64_t order_id,
+				      const char *event_id, const char *event_type,
+				      int64_t occurred_ms, const char *data_json, int64_t *id_out)
+{
+	return st->ops->outbox_insert(st, partner, order_id, event_id, event_type, occurred_ms,
+				      data_json, id_out);
+}
+
+/* --- orders.
+ * insert: row->id and row->number are set on GW_OK (number =
+ *   order_number_format(id)); GW_EDUP if an order for row->tx_id exists
+ *   (one order per transaction); GW_ENOTFOUND if the transaction or pile
+ *   does not exist; GW_EINVAL on a NULL row or empty pile.
+ * update: every mutable field (all but id, number, tx_id, pile, created_ms)
+ *   by id; GW_ENOTFOUND if no such id.
+ * get / get_by_tx: GW_ENOTFOUND if none.
+ * list_open: orders in starting / charging / stopping / settling with id >
+ *   after_id, by id, up to cap (the sweep pages with the last id).
+ * list_overlap: other orders whose [started_ms, ended_ms or open) overlaps
+ *   self's, on the same (pile, connector) or with the same non-empty
+ *   id_token; by started_ms, up to cap (DUPLICATE_TRANSACTION).
+ * auto_refunds_count: cases with auto_approved = 1 opened at or after
+ *   since_ms on orders of id_token (the abuse limit per idTag). */
+static inline int store_order_insert(struct store *st, struct order_row *row)
+{
+	return st->ops->order_insert(st, row);
+}
+static inline int store_order_update(struct store *st, const struct order_row *row)
+{
+	return st->ops->order_update(st, row);
+}
+static inline int store_order_get(struct store *st, int64_t id, struct order_row *out)
+{
+	return st->ops->order_get(st, id, out);
+}
+static inline int store_order_get_by_tx(struct store *st, int64_t tx_id, struct order_row *out)
+{
+	return st->ops->order_get_by_tx(st, tx_id, out);
+}
+static inline int store_order_list_open(struct store *st, int64_t after_id,
+					struct order_row *rows, size_t cap, size_t *n)
+{
+	return st->ops->order_list_open(st, after_id, rows, cap, n);
+}
+static inline int store_order_list_overlap(struct store *st, const struct order_row *self,
+					   struct order_row *rows, size_t cap, size_t *n)
+{
+	return st->ops->order_list_overlap(st, self, rows, cap, n);
+}
+static inline int store_order_auto_refunds_count(struct store *st, const char *id_token,
+						 int64_t since_ms, int64_t *n)
+{
+	return st->ops->order_auto_refunds_count(st, id_token, since_ms, n);
+}
+
+/* --- refund cases.
+ * insert: row->id set on GW_OK; GW_EDUP if (order_id, rule) has a case
+ *   (a case is opened once per order and rule: amend it with update);
+ *   GW_ENOTFOUND if the order does not exist.
+ * update: every field but id, order_id, rule and opened_ms, by id;
+ *   GW_ENOTFOUND if none.
+ * get / get_by_rule: GW_ENOTFOUND if none.
+ * list_by_order: the order's cases by id, up to cap.
+ * list_open: cases whose SLA timers still run (opened, under_review,
+ *   awaiting_info) with id > after_id, by id, up to cap.
+ * evidence_append: item seq = 1 + the case's last; *seq_out may be NULL;
+ *   GW_ENOTFOUND if the case does not exist.  body NULL stores "".
+ * evidence_list: every item of the case by seq into *rows (allocated, free
+ *   with store_case_evidence_free), NULL when *n == 0. */
+static inline int store_case_insert(struct store *st, struct case_row *row)
+{
+	return st->ops->case_insert(st, row);
+}
+static inline int store_case_update(struct store *st, const struct case_row *row)
+{
+	return st->ops->case_update(st, row);
+}
+static inline int store_case_get(struct store *st, int64_t id, struct case_row *out)
+{
+	return st->ops->case_get(st, id, out);
+}
+static inline int store_case_get_by_rule(struct store *st, int64_t order_id, const char *rule,
+					 struct case_row *out)
+{
+	return st->ops->case_get_by_rule(st, order_id, rule, out);
+}
+static inline int store_case_list_by_order(struct store *st, int64_t order_id,
+					   struct case_row *rows, size_t cap, size_t *n)
+{
+	return st->ops->case_list_by_order(st, order_id, rows, cap, n);
+}
+static inline int store_case_list_open(struct store *st, int64_t after_id, struct case_row *rows,
+				       size_t cap, size_t *n)
+{
+	return st->ops->case_list_open(st, after_id, rows, cap, n);
+}
+static inline int store_case_evidence_append(struct store *st, int64_t case_id, const char *kind,
+					     const char *ref, const char *body, int64_t *seq_out)
+{
+	return st->ops->case_evidence_append(st, case_id, kind, ref, body, seq_out);
+}
+static inline int store_case_evidence_list(struct store *st, int64_t case_id,
+					   struct case_evidence_row **rows, size_t *n)
+{
+	return st->ops->case_evidence_list(st, case_id, rows, n);
+}
+/* Free an array from store_case_evidence_list (bodies included); NULL ok. */
+void store_case_evidence_free(struct case_evidence_row *rows, size_t n);
+
+/* --- evidence queries.  Each fills an allocated array (*rows, freed with
+ * gw_free; NULL when *n == 0) with at most max rows.
+ * frames_window: the pile's frames with recv_ms in [from_ms, to_ms], by seq.
+ * connector_history_window: the connector's history rows with pile_ms in
+ *   [from_ms, to_ms], plus the newest row before from_ms (the state in
+ *   force at from_ms), by pile_ms then id.
+ * commands_window: commands to the pile with sent_ms in [from_ms, to_ms],
+ *   by id. */
+static inline int store_frames_window(struct store *st, const char *pile, int64_t from_ms,
+				      int64_t to_ms, size_t max, struct frame_row **rows,
+				      size_t *n)
+{
+	return st->ops->frames_window(st, pile, from_ms, to_ms, max, rows, n);
+}
+static inline int store_connector_history_window(struct store *st, const char *pile, int evse_id,
+						 int connector_id, int64_t from_ms,
+						 int64_t to_ms, size_t max,
+						 struct status_hist_row **rows, size_t *n)
+{
+	return st->ops->connector_history_window(st, pile, evse_id, connector_id, from_ms, to_ms,
+						 max, rows, n);
+}
+static inline int store_commands_window(struct store *st, const char *pile, int64_t from_ms,
+					int64_t to_ms, size_t max, struct command_row **rows,
+					size_t *n)
+{
+	return st->ops->commands_window(st, pile, from_ms, to_ms, max, rows, n);
+}
+
+/* On-disk words: "charging", "awaiting_plug" ("" for NONE), "under_review";
+ * never NULL.  parse: unknown words give ORDER_CHARGING / ORDER_SUB_NONE /
+ * CASE_OPENED and GW_ECONSTRAINT. */
+const char *store_order_state_name(enum order_state s);
+const char *store_order_sub_name(enum order_sub_state s);
+const char *store_case_state_name(enum case_state s);
+int store_order_state_parse(const char *s, enum order_state *out);
+int store_order_sub_parse(const char *s, enum order_sub_state *out);
+int store_case_state_parse(const char *s, enum case_state *out);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "common/gw_err.h"
 #include "store/store_sqlite_int.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -148,4 +149,78 @@ const char *store_kind_name(enum tx_event_kind v)
 const char *store_cmd_outcome_name(enum cmd_outcome o)
 {
 	return name_of(cmd_names, N(cmd_names), (int)o, "PENDING");
+}
+
+enum cmd_outcome store_cmd_outcome_parse(const char *s)
+{
+	return (enum cmd_outcome)parse(cmd_names, N(cmd_names), s, CMD_PENDING);
+}
+
+/* ---- orders and refund cases (issue 4) ------------------------------- */
+
+static const char *const order_state_names[] = {
+	[ORDER_STARTING] = "starting",   [ORDER_CHARGING] = "charging",
+	[ORDER_STOPPING] = "stopping",   [ORDER_SETTLING] = "settling",
+	[ORDER_COMPLETED] = "completed", [ORDER_ABNORMAL] = "abnormal",
+	[ORDER_CANCELLED] = "cancelled",
+};
+
+static const char *const order_sub_names[] = {
+	[ORDER_SUB_NONE] = "",
+	[ORDER_SUB_AWAITING_PLUG] = "awaiting_plug",
+	[ORDER_SUB_ENERGY_FLOWING] = "energy_flowing",
+	[ORDER_SUB_SUSPENDED_EV] = "suspended_ev",
+	[ORDER_SUB_SUSPENDED_EVSE] = "suspended_evse",
+	[ORDER_SUB_PILE_OFFLINE] = "pile_offline",
+};
+
+static const char *const case_state_names[] = {
+	[CASE_OPENED] = "opened",
+	[CASE_AUTO_APPROVED] = "auto_approved",
+	[CASE_UNDER_REVIEW] = "under_review",
+	[CASE_APPROVED] = "approved",
+	[CASE_PARTIALLY_APPROVED] = "partially_approved",
+	[CASE_REJECTED] = "rejected",
+	[CASE_AWAITING_INFO] = "awaiting_info",
+	[CASE_REFUNDING] = "refunding",
+	[CASE_REFUNDED] = "refunded",
+};
+
+const char *store_order_state_name(enum order_state s)
+{
+	return name_of(order_state_names, N(order_state_names), (int)s, "charging");
+}
+
+const char *store_order_sub_name(enum order_sub_state s)
+{
+	return name_of(order_sub_names, N(order_sub_names), (int)s, "");
+}
+
+const char *store_case_state_name(enum case_state s)
+{
+	return name_of(case_state_names, N(case_state_names), (int)s, "opened");
+}
+
+int store_order_state_parse(const char *s, enum order_state *out)
+{
+	int v = parse(order_state_names, N(order_state_names), s, -1);
+
+	*out = v < 0 ? ORDER_CHARGING : (enum order_state)v;
+	return v < 0 ? GW_ECONSTRAINT : GW_OK;
+}
+
+int store_order_sub_parse(const char *s, enum order_sub_state *out)
+{
+	int v = parse(order_sub_names, N(order_sub_names), s, -1);
+
+	*out = v < 0 ? ORDER_SUB_NONE : (enum order_sub_state)v;
+	return v < 0 ? GW_ECONSTRAINT : GW_OK;
+}
+
+int store_case_state_parse(const char *s, enum case_state *out)
+{
+	int v = parse(case_state_names, N(case_state_names), s, -1);
+
+	*out = v < 0 ? CASE_OPENED : (enum case_state)v;
+	return v < 0 ? GW_ECONSTRAINT : GW_OK;
 }

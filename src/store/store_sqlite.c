@@ -115,6 +115,21 @@ void store_sqlite_col_text(sqlite3_stmt *stmt, int i, char *buf, size_t size)
 	buf[len] = '\0';
 }
 
+int store_sqlite_grow(void **buf, size_t *cap, size_t n, size_t elem)
+{
+	size_t want;
+	void *grown;
+
+	if (n < *cap)
+		return GW_OK;
+	want = *cap ? *cap * 2 : 16;
+	if (!(grown = gw_realloc(*buf, want * elem)))
+		return GW_ENOMEM;
+	*buf = grown;
+	*cap = want;
+	return GW_OK;
+}
+
 /* ---- batches --------------------------------------------------------- */
 
 static uint64_t now_us(void)
@@ -309,6 +324,26 @@ static const struct store_ops sqlite_ops = {
 	.device_var_get = store_sqlite_device_var_get,
 	.command_insert = store_sqlite_command_insert,
 	.command_finish = store_sqlite_command_finish,
+	.order_event_append = store_sqlite_order_event_append,
+	.outbox_insert = store_sqlite_outbox_insert,
+	.order_insert = store_sqlite_order_insert,
+	.order_update = store_sqlite_order_update,
+	.order_get = store_sqlite_order_get,
+	.order_get_by_tx = store_sqlite_order_get_by_tx,
+	.order_list_open = store_sqlite_order_list_open,
+	.order_list_overlap = store_sqlite_order_list_overlap,
+	.order_auto_refunds_count = store_sqlite_order_auto_refunds_count,
+	.case_insert = store_sqlite_case_insert,
+	.case_update = store_sqlite_case_update,
+	.case_get = store_sqlite_case_get,
+	.case_get_by_rule = store_sqlite_case_get_by_rule,
+	.case_list_by_order = store_sqlite_case_list_by_order,
+	.case_list_open = store_sqlite_case_list_open,
+	.case_evidence_append = store_sqlite_case_evidence_append,
+	.case_evidence_list = store_sqlite_case_evidence_list,
+	.frames_window = store_sqlite_frames_window,
+	.connector_history_window = store_sqlite_connector_history_window,
+	.commands_window = store_sqlite_commands_window,
 };
 
 /* mkdir -p of path's parent folder; GW_OK or GW_EIO. */

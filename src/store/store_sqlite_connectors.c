@@ -146,7 +146,7 @@ int store_sqlite_token_get(struct store *st, const char *id, struct token_row *o
 
 	stmt = store_sqlite_prep(s, SQ_TOKEN_GET,
 				 "SELECT id, status, expiry_ms, group_id, updated_ms FROM id_tokens"
-				 " WHERE id = ?1");
+				 " WHERE id = ?1 COLLATE NOCASE");
 	if (!stmt)
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, id);

@@ -58,6 +58,28 @@ enum sq_id {
 	SQ_DEVVAR_GET,
 	SQ_CMD_INSERT,
 	SQ_CMD_FINISH,
+	SQ_EVENT_APPEND,
+	SQ_OUTBOX_INSERT,
+	SQ_ORDER_INSERT,
+	SQ_ORDER_NUMBER,
+	SQ_ORDER_UPDATE,
+	SQ_ORDER_GET,
+	SQ_ORDER_GET_TX,
+	SQ_ORDER_LIST_OPEN,
+	SQ_ORDER_OVERLAP,
+	SQ_ORDER_AUTO_COUNT,
+	SQ_CASE_INSERT,
+	SQ_CASE_UPDATE,
+	SQ_CASE_GET,
+	SQ_CASE_GET_RULE,
+	SQ_CASE_LIST_ORDER,
+	SQ_CASE_LIST_OPEN,
+	SQ_EVID_INSERT,
+	SQ_EVID_LIST,
+	SQ_FRAMES_WINDOW,
+	SQ_HIST_WINDOW,
+	SQ_HIST_BEFORE,
+	SQ_CMD_WINDOW,
 	SQ_COUNT
 };
 
@@ -100,6 +122,10 @@ int store_sqlite_bind_opt_i64(sqlite3_stmt *stmt, int i, int have, int64_t v);
 /* Copy column i as text into buf (size bytes, always NUL-terminated). */
 void store_sqlite_col_text(sqlite3_stmt *stmt, int i, char *buf, size_t size);
 
+/* Make room for one more element in a growing array: *buf of *cap
+ * elements of elem bytes holding n.  GW_OK or GW_ENOMEM (*buf untouched). */
+int store_sqlite_grow(void **buf, size_t *cap, size_t n, size_t elem);
+
 #define SQ_TEXT(stmt, i, field) store_sqlite_col_text((stmt), (i), (field), sizeof(field))
 
 /* ---- migrations (migrate.c) ------------------------------------------ */
@@ -122,6 +148,7 @@ enum measurand store_meas_parse(const char *s);
 const char *store_ctx_name(enum reading_ctx v);
 enum reading_ctx store_ctx_parse(const char *s);
 const char *store_kind_name(enum tx_event_kind v);
+enum cmd_outcome store_cmd_outcome_parse(const char *s);
 
 /* ---- ops, one file per table group ----------------------------------- */
 
@@ -193,5 +220,49 @@ int store_sqlite_command_insert(struct store *st, const char *pile, const char *
 				int64_t *id_out);
 int store_sqlite_command_finish(struct store *st, int64_t id, enum cmd_outcome outcome,
 				const char *answer, int64_t done_ms);
+
+/* store_sqlite_outbox.c (order events, outbox) */
+int store_sqlite_order_event_append(struct store *st, int64_t order_id, int64_t case_id,
+				    int64_t at_ms, const char *source, const char *source_ref,
+				    const char *type, const char *payload_json, int64_t *seq_out);
+int store_sqlite_outbox_insert(struct store *st, const char *partner, int64_t order_id,
+			       const char *event_id, const char *event_type, int64_t occurred_ms,
+			       const char *data_json, int64_t *id_out);
+
+/* store_sqlite_orders.c */
+int store_sqlite_order_insert(struct store *st, struct order_row *row);
+int store_sqlite_order_update(struct store *st, const struct order_row *row);
+int store_sqlite_order_get(struct store *st, int64_t id, struct order_row *out);
+int store_sqlite_order_get_by_tx(struct store *st, int64_t tx_id, struct order_row *out);
+int store_sqlite_order_list_open(struct store *st, int64_t after_id, struct order_row *rows,
+				 size_t cap, size_t *n);
+int store_sqlite_order_list_overlap(struct store *st, const struct order_row *self,
+				    struct order_row *rows, size_t cap, size_t *n);
+int store_sqlite_order_auto_refunds_count(struct store *st, const char *id_token,
+					  int64_t since_ms, int64_t *n);
+
+/* store_sqlite_cases.c (refund cases, evidence) */
+int store_sqlite_case_insert(struct store *st, struct case_row *row);
+int store_sqlite_case_update(struct store *st, const struct case_row *row);
+int store_sqlite_case_get(struct store *st, int64_t id, struct case_row *out);
+int store_sqlite_case_get_by_rule(struct store *st, int64_t order_id, const char *rule,
+				  struct case_row *out);
+int store_sqlite_case_list_by_order(struct store *st, int64_t order_id, struct case_row *rows,
+				    size_t cap, size_t *n);
+int store_sqlite_case_list_open(struct store *st, int64_t after_id, struct case_row *rows,
+				size_t cap, size_t *n);
+int store_sqlite_case_evidence_append(struct store *st, int64_t case_id, const char *kind,
+				      const char *ref, const char *body, int64_t *seq_out);
+int store_sqlite_case_evidence_list(struct store *st, int64_t case_id,
+				    struct case_evidence_row **rows, size_t *n);
+
+/* store_sqlite_windows.c (evidence queries over frames, history, commands) */
+int store_sqlite_frames_window(struct store *st, const char *pile, int64_t from_ms,
+			       int64_t to_ms, size_t max, struct frame_row **rows, size_t *n);
+int store_sqlite_connector_history_window(struct store *st, const char *pile, int evse_id,
+					  int connector_id, int64_t from_ms, int64_t to_ms,
+					  size_t max, struct status_hist_row **rows, size_t *n);
+int store_sqlite_commands_window(struct store *st, const char *pile, int64_t from_ms,
+				 int64_t to_ms, size_t max, struct command_row **rows, size_t *n);
 
 #endif

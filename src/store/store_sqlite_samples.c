@@ -25,11 +25,17 @@ int store_sqlite_samples_insert(struct store *st, const struct sample_ctx *ctx,
 		const struct meter_sample *m = &smp[i];
 
 		stmt = store_sqlite_prep(s, SQ_SAMPLE_INSERT,
+					 /* a resent sample (same pile, place, time, measurand,
+					  * phase, location, context and value) is kept once */
 					 "INSERT INTO meter_samples(pile, tx_id, pile_tx_id, evse_id,"
 					 " connector_id, measurand, measurand_raw, context, value,"
 					 " unit_raw, phase, location, signed_data, pile_ms, recv_ms,"
-					 " frame_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-					 " ?11, ?12, ?13, ?14, ?15, ?16)");
+					 " frame_seq) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+					 " ?11, ?12, ?13, ?14, ?15, ?16 WHERE NOT EXISTS("
+					 "SELECT 1 FROM meter_samples WHERE pile = ?1 AND connector_id = ?5"
+					 " AND pile_ms = ?14 AND measurand_raw = ?7 AND evse_id = ?4"
+					 " AND context = ?8 AND value = ?9 AND phase = ?11 AND location = ?12"
+					 " AND tx_id IS ?2 AND pile_tx_id = ?3)");
 		if (!stmt)
 			return GW_ESTORE;
 		store_sqlite_bind_text(stmt, 1, ctx->pile);

@@ -192,7 +192,7 @@ int store_sqlite_tx_find_start_dup(struct store *st, const char *pile, int conne
 	/* The range on start_pile_ms keeps this an index search on tx_dup. */
 	stmt = store_sqlite_prep(s, SQ_TX_FIND_DUP,
 				 "SELECT " TX_COLS " FROM transactions"
-				 " WHERE pile = ?1 AND connector_id = ?2 AND id_token = ?3"
+				 " WHERE pile = ?1 AND connector_id = ?2 AND id_token = ?3 COLLATE NOCASE"
 				 " AND meter_start_wh = ?4 AND start_pile_ms BETWEEN ?5 - ?6 AND ?5 + ?6"
 				 " AND pile_tx_id = '' AND orphan = 0"
 				 " ORDER BY abs(start_pile_ms - ?5), id LIMIT 1");
@@ -241,7 +241,7 @@ int store_sqlite_tx_find_open_by_token(struct store *st, const char *id_token,
 		return GW_ENOTFOUND;
 	stmt = store_sqlite_prep(s, SQ_TX_OPEN_BY_TOKEN,
 				 "SELECT " TX_COLS " FROM transactions"
-				 " WHERE id_token = ?1 AND state = 'open' ORDER BY id DESC LIMIT 1");
+				 " WHERE id_token = ?1 COLLATE NOCASE AND state = 'open' ORDER BY id DESC LIMIT 1");
 	if (!stmt)
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, id_token);

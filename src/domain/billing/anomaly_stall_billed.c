@@ -21,6 +21,8 @@
 #include "domain/billing/billing_int.h"
 #include "domain/billing/billing_window.h"
 
+#define STALL_GRID_MAX 20000
+
 /* 1 if the connector is CHARGING all through [a, b). */
 static int charging_throughout(const struct order_timeline *tl, int64_t a, int64_t b)
 {
@@ -67,8 +69,11 @@ int anomaly_stall_billed(const struct order_timeline *tl, const struct anomaly_t
 	if ((rc = billing_billed_readings(tl, &r, &n)) != GW_OK)
 		return rc;
 	/* candidates: every reading and a grid of window / 10 from the start,
-	 * so that a stretch without rows is judged too */
-	step = billing_max64(win / 10, 1);
+	 * so that a stretch without rows is judged too.  The grid is capped at
+	 * STALL_GRID_MAX points: a pile stamping its stop centuries ahead must
+	 * not buy unbounded CPU (found by the fuzzer); such a session is an
+	 * OVERTIME case anyway. */
+	step = billing_max64(billing_max64(win / 10, 1), (end - tl->tx_start_ms) / STALL_GRID_MAX);
 	for (size_t i = 0;;) {
 		int64_t g = a < tl->tx_start_ms
 				    ? tl->tx_start_ms

@@ -14,6 +14,8 @@ int test_add_suite(const char *name, CU_TestInfo *tests);
 int test_basic_register(void);
 int test_tx16_register(void);
 int test_tx201_register(void);
+int test_orders_register(void);
+int test_sweep_register(void);
 
 struct fx {
 	struct store *st;

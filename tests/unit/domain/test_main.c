@@ -35,7 +35,9 @@ static void add_pile(struct store *st, const char *id, enum reg_status reg)
 void fx_open(struct fx *f)
 {
 	memset(f, 0, sizeof(*f));
-	/* config.c is the lead's; fill only what the domain reads */
+	/* every default (tariff, thresholds, refund policy), then what the
+	 * ingest tests rely on */
+	config_defaults(&f->cfg);
 	f->cfg.heartbeat_interval_s = 300;
 	f->cfg.boot_retry_interval_s = 30;
 	CU_ASSERT_EQUAL_FATAL(store_sqlite_open(":memory:", 1000, &f->st), GW_OK);
@@ -149,7 +151,8 @@ struct meter_sample smp_wh(int64_t at_ms, double wh)
 
 int main(void)
 {
-	int (*reg[])(void) = {test_basic_register, test_tx16_register, test_tx201_register};
+	int (*reg[])(void) = {test_basic_register, test_tx16_register, test_tx201_register,
+			      test_orders_register, test_sweep_register};
 	unsigned failed;
 
 	gw_log_level = GW_LOG_ERR - 1;

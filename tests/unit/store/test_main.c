@@ -72,7 +72,7 @@ char *ts_tmpdir(void)
 int main(void)
 {
 	int (*reg[])(void) = {test_open_register, test_piles_register, test_tx_register,
-			      test_frames_register, test_batch_register};
+			      test_frames_register, test_batch_register, test_orders_register};
 	unsigned failed;
 
 	gw_log_level = GW_LOG_ERR - 1; /* tests provoke errors on purpose */

@@ -13,6 +13,7 @@ int test_piles_register(void);
 int test_tx_register(void);
 int test_frames_register(void);
 int test_batch_register(void);
+int test_orders_register(void);
 
 /* A fresh ":memory:" store holding pile "CP1" (and "CP2" when two). */
 struct store *ts_open_mem(int two);
