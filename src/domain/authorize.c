@@ -37,8 +37,8 @@ static enum auth_status parse_status(const char *word)
 
 /* ConcurrentTx: an open transaction of the token other than self on another
  * connector; GW_OK with *busy set, or a store code. */
-static int concurrent(struct domain *d, const char *id_token, const char *pile, int connector,
-		      int64_t self_tx_id, int *busy)
+static int concurrent(struct domain *d, const char *id_token, const char *pile, int evse,
+		      int connector, int64_t self_tx_id, int *busy)
 {
 	struct tx_row tx;
 	int rc = store_tx_find_open_by_token(d->st, id_token, &tx);
@@ -49,13 +49,13 @@ static int concurrent(struct domain *d, const char *id_token, const char *pile, 
 	if (rc != GW_OK)
 		return rc;
 	*busy = tx.id != self_tx_id &&
-		(strcmp(tx.pile, pile) != 0 || tx.connector_id != connector);
+		(strcmp(tx.pile, pile) != 0 || tx.evse_id != evse || tx.connector_id != connector);
 	return GW_OK;
 }
 
 int domain_auth_lookup(struct domain *d, const char *id_token, int64_t recv_ms,
-		       const char *start_pile, int start_connector, int64_t self_tx_id,
-		       struct auth_info *out)
+		       const char *start_pile, int start_evse, int start_connector,
+		       int64_t self_tx_id, struct auth_info *out)
 {
 	struct token_row tok;
 	int busy = 0;
@@ -79,7 +79,7 @@ int domain_auth_lookup(struct domain *d, const char *id_token, int64_t recv_ms,
 	if (tok.expiry_ms && tok.expiry_ms < recv_ms)
 		out->status = AUTH_EXPIRED;
 	if (out->status == AUTH_ACCEPTED && start_pile) {
-		rc = concurrent(d, id_token, start_pile, start_connector, self_tx_id, &busy);
+		rc = concurrent(d, id_token, start_pile, start_evse, start_connector, self_tx_id, &busy);
 		if (rc != GW_OK)
 			return rc;
 		if (busy)
@@ -94,7 +94,7 @@ int domain_authorize(struct domain *d, const struct domain_src *src, const char 
 	int rc;
 
 	(void)id_token_type; /* kept in the raw frame; no type-specific rule yet */
-	rc = domain_auth_lookup(d, id_token, src->recv_ms, NULL, 0, 0, out);
+	rc = domain_auth_lookup(d, id_token, src->recv_ms, NULL, 0, 0, 0, out);
 	if (rc == GW_OK)
 		gw_log(GW_LOG_DEBUG, "cp=%s msg=%s action=Authorize status=%d", src->identity,
 		       src->msg_id, (int)out->status);

@@ -20,11 +20,13 @@ struct domain {
 
 /* Answer for id_token at recv_ms.  When start_pile is not NULL this is a
  * start: ConcurrentTx if the token has an open transaction other than
- * self_tx_id on another connector (start_pile, start_connector) of any pile.
+ * self_tx_id on another socket than (start_pile, start_evse,
+ * start_connector) of any pile (in 2.0.1 EVSE 1 connector 1 and EVSE 2
+ * connector 1 are different sockets; 1.6 passes evse = connector).
  * GW_OK or a store code. */
 int domain_auth_lookup(struct domain *d, const char *id_token, int64_t recv_ms,
-		       const char *start_pile, int start_connector, int64_t self_tx_id,
-		       struct auth_info *out);
+		       const char *start_pile, int start_evse, int start_connector,
+		       int64_t self_tx_id, struct auth_info *out);
 
 /* Store the samples attached to a tx event under tx_id (0 = unknown). */
 int domain_store_samples(struct domain *d, const struct domain_src *src, int64_t tx_id,

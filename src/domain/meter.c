@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/gw_alloc.h"
 #include "common/gw_err.h"
 #include "domain/order.h"
 
@@ -27,10 +28,33 @@ int domain_store_samples(struct domain *d, const struct domain_src *src, int64_t
 		.recv_ms = src->recv_ms,
 		.frame_seq = src->frame_seq,
 	};
+	struct meter_sample *placed = NULL;
+	struct tx_row tx;
+	int rc;
 
 	if (n == 0)
 		return GW_OK;
-	return store_samples_insert(d->st, &ctx, s, n);
+	/* A 1.6 StopTransaction's transactionData and a 2.0.1 event naming no
+	 * EVSE carry no place: the samples belong on the transaction's
+	 * connector, not on connector 0 (the main meter). */
+	if (tx_id && store_tx_get(d->st, tx_id, &tx) == GW_OK && (tx.evse_id || tx.connector_id)) {
+		for (size_t i = 0; i < n && !placed; i++)
+			if (!s[i].evse_id && !s[i].connector_id)
+				placed = gw_malloc(n * sizeof(*placed));
+		if (placed) {
+			memcpy(placed, s, n * sizeof(*placed));
+			for (size_t i = 0; i < n; i++) {
+				if (!placed[i].evse_id && !placed[i].connector_id) {
+					placed[i].evse_id = tx.evse_id;
+					placed[i].connector_id = tx.connector_id;
+				}
+			}
+			s = placed;
+		}
+	}
+	rc = store_samples_insert(d->st, &ctx, s, n);
+	gw_free(placed);
+	return rc;
 }
 
 /* 1.6: our id if it is this pile's (a known orphan row counts too). */

@@ -31,7 +31,7 @@ int domain_tx16_start(struct domain *d, const struct domain_src *src, const stru
 	rc = store_tx_find_start_dup(d->st, src->identity, ev->connector_id, ev->id_token,
 				     ev->meter_wh, ev->pile_ms, &tx);
 	if (rc == GW_OK) {
-		rc = domain_auth_lookup(d, ev->id_token, src->recv_ms, NULL, 0, 0, &out->auth);
+		rc = domain_auth_lookup(d, ev->id_token, src->recv_ms, NULL, 0, 0, 0, &out->auth);
 		out->auth.status = tx.auth_status; /* the same answer as the first time */
 		out->tx_id = tx.id;
 		out->duplicate = 1;
@@ -41,8 +41,8 @@ int domain_tx16_start(struct domain *d, const struct domain_src *src, const stru
 	}
 	if (rc != GW_ENOTFOUND)
 		return rc;
-	rc = domain_auth_lookup(d, ev->id_token, src->recv_ms, src->identity, ev->connector_id, 0,
-				&out->auth);
+	rc = domain_auth_lookup(d, ev->id_token, src->recv_ms, src->identity, ev->evse_id,
+				ev->connector_id, 0, &out->auth);
 	if (rc != GW_OK)
 		return rc;
 	memset(&tx, 0, sizeof(tx));
@@ -125,7 +125,7 @@ int domain_tx16_stop(struct domain *d, const struct domain_src *src, const struc
 	int rc;
 
 	if (ev->id_token[0]) {
-		rc = domain_auth_lookup(d, ev->id_token, src->recv_ms, NULL, 0, 0, &out->auth);
+		rc = domain_auth_lookup(d, ev->id_token, src->recv_ms, NULL, 0, 0, 0, &out->auth);
 		if (rc != GW_OK)
 			return rc;
 	}

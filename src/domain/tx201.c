@@ -138,6 +138,13 @@ static int replay(struct domain *d, const struct domain_src *src, const struct t
 	out->duplicate = 1;
 	if (rc == GW_OK) {
 		out->tx_id = tx.id;
+		/* the same answer as the first time (PROTOCOL.md 1.4 rule 2): the
+		 * token's expiry and group again, with the status stored then */
+		if (ev->id_token[0]) {
+			int lrc = domain_auth_lookup(d, ev->id_token, src->recv_ms, NULL, 0, 0, 0, &out->auth);
+			if (lrc != GW_OK)
+				return lrc;
+		}
 		out->auth.status = tx.auth_status;
 	}
 	gw_log(GW_LOG_INFO, "cp=%s msg=%s action=TransactionEvent tx=%s seqNo=%" PRId64
@@ -146,12 +153,23 @@ static int replay(struct domain *d, const struct domain_src *src, const struct t
 }
 
 int domain_tx201_event(struct domain *d, const struct domain_src *src,
-		       const struct tx_event *ev, struct tx_result *out)
+		       const struct tx_event *in, struct tx_result *out)
 {
+	struct tx_event place = *in;
+	const struct tx_event *ev = &place;
 	struct tx_row tx;
 	int found, was_ended;
 	int rc;
 
+	/* An event naming its EVSE but no connector means the EVSE's connector
+	 * (2.0.1 numbers connectors from 1; connector 0 is not a socket): the
+	 * transaction's own, else 1. */
+	if (place.evse_id > 0 && place.connector_id == 0) {
+		rc = store_tx_get_by_pile_tx(d->st, src->identity, place.pile_tx_id, &tx);
+		if (rc != GW_OK && rc != GW_ENOTFOUND)
+			return rc;
+		place.connector_id = (rc == GW_OK && tx.connector_id) ? tx.connector_id : 1;
+	}
 	rc = store_tx_event_insert(d->st, src->identity, ev, src->recv_ms, src->frame_seq);
 	if (rc == GW_EDUP)
 		return replay(d, src, ev, out);
@@ -169,7 +187,7 @@ int domain_tx201_event(struct domain *d, const struct domain_src *src,
 		int attach = !tx.id_token[0];
 
 		rc = domain_auth_lookup(d, ev->id_token, src->recv_ms,
-					attach ? src->identity : NULL, ev->connector_id,
+					attach ? src->identity : NULL, tx.evse_id, tx.connector_id,
 					found ? tx.id : 0, &out->auth);
 		if (rc != GW_OK)
 			return rc;

@@ -35,6 +35,7 @@ int store_sqlite_samples_insert(struct store *st, const struct sample_ctx *ctx,
 					 "SELECT 1 FROM meter_samples WHERE pile = ?1 AND connector_id = ?5"
 					 " AND pile_ms = ?14 AND measurand_raw = ?7 AND evse_id = ?4"
 					 " AND context = ?8 AND value = ?9 AND phase = ?11 AND location = ?12"
+					 " AND unit_raw = ?10 AND signed_data = ?13"
 					 " AND tx_id IS ?2 AND pile_tx_id = ?3)");
 		if (!stmt)
 			return GW_ESTORE;
