@@ -165,19 +165,7 @@ static int read_row(struct gw_config *cfg, const struct cfg_row *r, const config
 	int type = config_setting_type(s);
 
 	switch (r->type) {
-	case CFG_I64: {
-		long long v;
-		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
-			return BAD(s, r->path, "expected an integer");
-		v = config_setting_get_int64(s);
-		if (v < r->min || v > r->max) {
-			char why[96];
-			snprintf(why, sizeof(why), "%lld is outside %ld..%ld", v, r->min, r->max);
-			return BAD(s, r->path, why);
-		}
-		*(int64_t *)field = (int64_t)v * r->scale;
-		return GW_OK;
-	}
+	case CFG_I64:
 	case CFG_INT: {
 		long long v;
 		if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
@@ -188,7 +176,10 @@ static int read_row(struct gw_config *cfg, const struct cfg_row *r, const config
 			snprintf(why, sizeof(why), "%lld is outside %ld..%ld", v, r->min, r->max);
 			return BAD(s, r->path, why);
 		}
-		*(int *)field = (int)v;
+		if (r->type == CFG_I64)
+			*(int64_t *)field = (int64_t)v * r->scale;
+		else
+			*(int *)field = (int)v;
 		return GW_OK;
 	}
 	case CFG_BOOL:
