@@ -79,6 +79,10 @@ static const struct cfg_row rows[] = {
 	STR("api.address", api_address, "127.0.0.1"),
 	INT("api.port", api_port, 8080, -1, 65535),
 
+	INT("api.max_body_bytes", api_max_body_bytes, 65536, 1024, 16 << 20),
+	INT("hooks.timeout_ms", hook_timeout_ms, 10000, 100, 120000),
+	INT("hooks.max_skew_s", hook_max_skew_s, 300, 1, 86400),
+
 	INT("orders.free_cancel_min", free_cancel_min, 15, 0, 1440),
 	INT("orders.cost_update_interval_s", cost_update_interval_s, 300, 0, 86400),
 	INT("orders.sweep_interval_s", sweep_interval_s, 30, 1, 3600),
@@ -140,6 +144,12 @@ void config_defaults(struct gw_config *cfg)
 			snprintf(field, rows[i].size, "%s", rows[i].dflt_str);
 		else if (rows[i].type != CFG_I64)
 			*(int *)field = (int)rows[i].dflt;
+	}
+	{
+		static const int retry_s[] = { 60, 300, 1800, 7200, 43200 };
+		for (size_t i = 0; i < sizeof(retry_s) / sizeof(retry_s[0]); i++)
+			cfg->hook_retry_s[i] = retry_s[i];
+		cfg->n_hook_retries = (int)(sizeof(retry_s) / sizeof(retry_s[0]));
 	}
 	anomaly_thresholds_default(&cfg->anomaly);
 	refund_policy_default(&cfg->refund);
@@ -394,7 +404,11 @@ static int walk(struct gw_config *cfg, const config_setting_t *group, const char
 		int rc = GW_OK;
 
 		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", name ? name : "?");
-		if (config_setting_is_group(s)) {
+		if (!strcmp(path, "api.tokens")) {
+			rc = config_read_api_tokens(cfg, s, err, errlen);
+		} else if (!strcmp(path, "hooks.retry_s")) {
+			rc = config_read_retries(cfg, s, err, errlen);
+		} else if (config_setting_is_group(s)) {
 			rc = walk(cfg, s, path, err, errlen);
 		} else if (!*prefix && is_list_name(path)) {
 			if (!strcmp(path, "listeners"))

@@ -82,6 +82,23 @@ struct gw_partner {
 	char groups[256];       /* comma-separated id-token group ids, "" = none */
 };
 
+#define GW_CONFIG_MAX_API_TOKENS 32
+#define GW_HOOK_RETRIES_MAX 8
+
+/* An operator API token (DESIGN.md "Who uses it"): only its SHA-256 is
+ * kept after start-up; scopes are "read", "operate", "review". */
+struct gw_api_token {
+	char name[32];         /* who holds it, for logs and events */
+	unsigned char sha256[32];
+	unsigned scopes;       /* GW_SCOPE_* bits */
+};
+
+enum gw_scope {
+	GW_SCOPE_READ = 1u << 0,
+	GW_SCOPE_OPERATE = 1u << 1,
+	GW_SCOPE_REVIEW = 1u << 2,
+};
+
 struct gw_config {
 	char source_file[GW_PATH_MAX]; /* "" = embedded defaults */
 
@@ -138,6 +155,17 @@ struct gw_config {
 	int free_cancel_min;        /* DESIGN.md free cancel window, default 15 */
 	int cost_update_interval_s; /* 2.0.1 CostUpdated while charging, 0 = off; default 300 */
 	int sweep_interval_s;       /* periodic detector sweep (silence, stops), default 30 */
+
+	/* ---- operator API tokens (api.tokens list) */
+	struct gw_api_token api_tokens[GW_CONFIG_MAX_API_TOKENS];
+	int n_api_tokens;
+	int api_max_body_bytes;     /* request body cap, default 65536; over -> 413 */
+
+	/* ---- webhook delivery (hooks/) */
+	int hook_retry_s[GW_HOOK_RETRIES_MAX]; /* waits before retries: 60, 300, 1800, 7200, 43200 */
+	int n_hook_retries;         /* then dead-lettered */
+	int hook_timeout_ms;        /* one delivery attempt, default 10000 */
+	int hook_max_skew_s;        /* inbound signatures older than this are refused, default 300 */
 
 	/* ---- partner platforms (webhooks, disputes) */
 	struct gw_partner partners[GW_CONFIG_MAX_PARTNERS];

@@ -24,6 +24,8 @@ int config_check_members(const config_setting_t *el, const char *const *known, c
 void config_tariff_default(struct gw_tariff *t);
 int config_read_tariffs(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen);
 int config_read_connectors(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen);
+int config_read_api_tokens(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen);
+int config_read_retries(struct gw_config *cfg, const config_setting_t *arr, char *err, size_t errlen);
 int config_read_partners(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen);
 void config_dump_tariffs(const struct gw_config *cfg, void *file);
 

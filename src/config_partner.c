@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
 #include "common/gw_err.h"
 #include "config_int.h"
 
@@ -79,4 +82,58 @@ const struct gw_partner *config_partner_for_token(const struct gw_config *cfg, c
 		if (list_has(cfg->partners[i].groups, group_id, 0))
 			return &cfg->partners[i];
 	return NULL;
+}
+
+/* api: { tokens = ( { name = "ops"; token = "..."; scopes = "read,operate"; } ); }
+ * The token text is hashed at once and never kept: a config dump or a core
+ * file shows only the SHA-256. */
+int config_read_api_tokens(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen)
+{
+	static const char *const known[] = { "name", "token", "scopes", NULL };
+	int n = config_setting_length(list);
+
+	if (!config_setting_is_list(list) || n > GW_CONFIG_MAX_API_TOKENS)
+		return BAD(list, "api.tokens", "expected a list of at most 32 token groups");
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *el = config_setting_get_elem(list, (unsigned)i);
+		struct gw_api_token *t = &cfg->api_tokens[i];
+		char token[256] = "", scopes[64] = "read";
+		int rc;
+
+		memset(t, 0, sizeof(*t));
+		if ((rc = config_check_members(el, known, err, errlen)) ||
+		    (rc = config_member_str(el, "name", t->name, sizeof(t->name), err, errlen)) ||
+		    (rc = config_member_str(el, "token", token, sizeof(token), err, errlen)) ||
+		    (rc = config_member_str(el, "scopes", scopes, sizeof(scopes), err, errlen)))
+			return rc;
+		if (strlen(token) < 16)
+			return BAD(el, "token", "at least 16 characters");
+		SHA256((const unsigned char *)token, strlen(token), t->sha256);
+		OPENSSL_cleanse(token, sizeof(token));
+		t->scopes = (list_has(scopes, "read", 0) ? GW_SCOPE_READ : 0) |
+			    (list_has(scopes, "operate", 0) ? GW_SCOPE_OPERATE : 0) |
+			    (list_has(scopes, "review", 0) ? GW_SCOPE_REVIEW : 0);
+		if (!t->scopes)
+			return BAD(el, "scopes", "a comma-separated list of read, operate, review");
+	}
+	cfg->n_api_tokens = n;
+	return GW_OK;
+}
+
+/* hooks: { retry_s = [ 60, 300, 1800, 7200, 43200 ]; } */
+int config_read_retries(struct gw_config *cfg, const config_setting_t *arr, char *err, size_t errlen)
+{
+	int n = config_setting_length(arr);
+
+	if (!config_setting_is_array(arr) || n < 1 || n > GW_HOOK_RETRIES_MAX)
+		return BAD(arr, "hooks.retry_s", "an array of 1 to 8 waits in seconds, e.g. [ 60, 300 ]");
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(arr, (unsigned)i);
+		long long v = config_setting_get_int64(e);
+		if (config_setting_type(e) != CONFIG_TYPE_INT || v < 1 || v > 86400)
+			return BAD(arr, "hooks.retry_s", "waits are 1 to 86400 seconds");
+		cfg->hook_retry_s[i] = (int)v;
+	}
+	cfg->n_hook_retries = n;
+	return GW_OK;
 }

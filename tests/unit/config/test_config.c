@@ -211,6 +211,37 @@ static void test_tariffs_and_connectors(void)
 	unlink(path);
 }
 
+static void test_api_tokens_and_retries(void)
+{
+	struct gw_config cfg;
+	char err[256] = "";
+
+	CU_ASSERT_EQUAL(load_text(&cfg,
+				  "api: { port = 0; tokens = ( { name = \"ops\"; token = \"0123456789abcdef-ops\";"
+				  " scopes = \"read,operate\"; } ); };\n"
+				  "hooks: { retry_s = [ 1, 2, 3 ]; timeout_ms = 500; };\n",
+				  err, sizeof(err)), GW_OK);
+	CU_ASSERT_EQUAL(cfg.n_api_tokens, 1);
+	CU_ASSERT_STRING_EQUAL(cfg.api_tokens[0].name, "ops");
+	CU_ASSERT_EQUAL(cfg.api_tokens[0].scopes, GW_SCOPE_READ | GW_SCOPE_OPERATE);
+	CU_ASSERT_EQUAL(cfg.n_hook_retries, 3);
+	CU_ASSERT_EQUAL(cfg.hook_retry_s[2], 3);
+	CU_ASSERT_EQUAL(cfg.hook_timeout_ms, 500);
+	config_cleanup(&cfg);
+	CU_ASSERT_EQUAL(load_text(&cfg, "api: { tokens = ( { token = \"short\"; } ); };\n", err, sizeof(err)),
+			GW_ECONFIG);
+	config_cleanup(&cfg);
+	CU_ASSERT_EQUAL(load_text(&cfg, "api: { tokens = ( { token = \"0123456789abcdef\"; scopes = \"root\"; } ); };\n",
+				  err, sizeof(err)), GW_ECONFIG);
+	config_cleanup(&cfg);
+	CU_ASSERT_EQUAL(load_text(&cfg, "hooks: { retry_s = [ 0 ]; };\n", err, sizeof(err)), GW_ECONFIG);
+	config_cleanup(&cfg);
+	config_defaults(&cfg);
+	CU_ASSERT_EQUAL(cfg.n_hook_retries, 5);
+	CU_ASSERT_EQUAL(cfg.hook_retry_s[4], 43200);
+	unlink(path);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -226,6 +257,7 @@ int main(void)
 	CU_add_test(s, "missing file", test_missing_file);
 	CU_add_test(s, "dump reloads", test_dump_reloads);
 	CU_add_test(s, "tariffs and connectors", test_tariffs_and_connectors);
+	CU_add_test(s, "api tokens and hook retries", test_api_tokens_and_retries);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
