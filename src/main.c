@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "common/gw_alloc.h"
 #include "common/gw_clock.h"
 #include "common/gw_err.h"
@@ -30,6 +31,7 @@
 #include "core/events.h"
 #include "domain/events.h"
 #include "domain/domain.h"
+#include "hooks/hooks.h"
 #include "schema/schema.h"
 #include "store/store.h"
 #include "transport/password.h"
@@ -205,6 +207,7 @@ static int run(struct gw_config *cfg)
 	struct schema_set *s16 = NULL, *s201 = NULL;
 	struct transport_hooks hooks;
 	struct event_sink sink;
+	struct hooks *webhooks = NULL;
 	int rc;
 
 	memset(&env, 0, sizeof(env));
@@ -219,6 +222,8 @@ static int run(struct gw_config *cfg)
 	    (rc = domain_new(env.store, cfg, &env.domain)) != GW_OK ||
 	    (rc = dispatch_new(&env, &env.dispatch)) != GW_OK)
 		goto out;
+	if ((rc = hooks_start(cfg, cfg->db_path, &webhooks)) != GW_OK)
+		goto out;
 	events_sink_init(&env, &sink);
 	domain_set_sink(env.domain, &sink);
 	dispatch_hooks(env.dispatch, &hooks);
@@ -232,6 +237,8 @@ static int run(struct gw_config *cfg)
 		printf("LISTENING name=%s port=%d profile=%d\n", cfg->listeners[i].name,
 		       transport_listener_port(env.transport, i), cfg->listeners[i].security_profile);
 	}
+	if ((rc = api_start(&env)) != GW_OK)
+		goto out;
 	fflush(stdout);
 	if (cfg->auto_register)
 		gw_log(GW_LOG_WARN, "ocpp.auto_register is on: any identity may connect (try-out mode)");
@@ -244,6 +251,7 @@ static int run(struct gw_config *cfg)
 	running = NULL;
 	gw_log(GW_LOG_NOTICE, "ocppgw stopping");
 out:
+	hooks_stop(webhooks);
 	transport_free(env.transport);
 	dispatch_free(env.dispatch);
 	domain_free(env.domain);

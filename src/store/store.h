@@ -357,6 +357,37 @@ struct command_row {
 	int64_t done_ms;    /* 0 = no answer yet */
 };
 
+/* ---- webhook delivery (issue 5, hooks/) ------------------------------ */
+
+#define STORE_PARTNER_MAX 32     /* gw_partner.name */
+#define STORE_EVENT_ID_MAX 48
+#define STORE_EVENT_TYPE_MAX 40
+#define STORE_HOOK_ERROR_MAX 160 /* last_error kept per row */
+
+enum outbox_state {
+	OUTBOX_PENDING = 0,      /* to deliver (also while an attempt is in flight) */
+	OUTBOX_DELIVERED,        /* the partner answered 2xx */
+	OUTBOX_DEAD,             /* retries exhausted: dead-lettered, API may requeue */
+};
+
+/* One outbox row, read back.  data (the envelope JSON, the exact body
+ * POSTed) is allocated and owned by the row array: free the array with
+ * store_outbox_rows_free(). */
+struct outbox_row {
+	int64_t id;
+	char partner[STORE_PARTNER_MAX];
+	int64_t order_id;                    /* 0 = none (NULL) */
+	char event_id[STORE_EVENT_ID_MAX];
+	char event_type[STORE_EVENT_TYPE_MAX];
+	int64_t occurred_ms;
+	enum outbox_state state;
+	int attempts;                        /* failed or successful attempts so far */
+	int64_t next_attempt_ms;             /* due time while pending */
+	char last_error[STORE_HOOK_ERROR_MAX]; /* "" or "HTTP 503", "timeout ..." */
+	int64_t created_ms;
+	char *data;
+};
+
 /* ==== the ops table ==================================================== */
 
 struct store_ops {
@@ -474,6 +505,16 @@ struct store_ops {
 					size_t max, struct status_hist_row **rows, size_t *n);
 	int (*commands_window)(struct store *st, const char *pile, int64_t from_ms,
 			       int64_t to_ms, size_t max, struct command_row **rows, size_t *n);
+
+	/* ---- issue 5: webhook delivery (hooks/, dead letters for the API) */
+	int (*outbox_due)(struct store *st, const char *partner, int64_t now_ms, size_t cap,
+			  struct outbox_row **rows, size_t *n);
+	int (*outbox_delivered)(struct store *st, int64_t id, int attempts);
+	int (*outbox_failed)(struct store *st, int64_t id, int attempts, int64_t next_attempt_ms,
+			     int dead, const char *error);
+	int (*outbox_list_dead)(struct store *st, const char *partner, int64_t after_id,
+				size_t cap, struct outbox_row **rows, size_t *n);
+	int (*outbox_requeue)(struct store *st, int64_t id, int64_t now_ms);
 };
 
 /* The common head of every implementation; an implementation embeds it as
@@ -935,5 +976,56 @@ const char *store_case_state_name(enum case_state s);
 int store_order_state_parse(const char *s, enum order_state *out);
 int store_order_sub_parse(const char *s, enum order_sub_state *out);
 int store_case_state_parse(const char *s, enum case_state *out);
+
+/* ==== issue 5: webhook delivery ========================================= */
+
+/* --- outbox delivery (hooks/ runs these on its own connection; the API
+ * lists and requeues dead letters).
+ * due: the rows of partner that may be attempted now, by id, at most cap,
+ *   into *rows (allocated, free with store_outbox_rows_free; NULL when
+ *   *n == 0).  A row is due when it is pending, next_attempt_ms <= now_ms
+ *   and it is the oldest undelivered row of its (partner, order_id): an
+ *   earlier row of the same order that is pending (waiting for a retry) or
+ *   dead holds it back, so a partner sees an order's events in order and
+ *   never one past a gap.  Rows without an order are due on their own.
+ *   Nothing is marked: a row being attempted stays pending, so after a
+ *   crash it is simply due again (at least once).
+ * delivered: state 'delivered', attempts = attempts, last_error ''.
+ * failed: attempts and last_error (truncated) are written; dead = 0 keeps
+ *   the row pending until next_attempt_ms, dead = 1 dead-letters it.
+ *   Both only touch a pending row: GW_ENOTFOUND otherwise.
+ * list_dead: dead rows with id > after_id, of partner (NULL or "" = all),
+ *   by id, at most cap; allocated as for due.
+ * requeue: a dead row becomes pending again with attempts 0, due at
+ *   now_ms (the later rows of its order follow it); GW_ENOTFOUND if id is
+ *   not a dead row. */
+static inline int store_outbox_due(struct store *st, const char *partner, int64_t now_ms,
+				   size_t cap, struct outbox_row **rows, size_t *n)
+{
+	return st->ops->outbox_due(st, partner, now_ms, cap, rows, n);
+}
+static inline int store_outbox_delivered(struct store *st, int64_t id, int attempts)
+{
+	return st->ops->outbox_delivered(st, id, attempts);
+}
+static inline int store_outbox_failed(struct store *st, int64_t id, int attempts,
+				      int64_t next_attempt_ms, int dead, const char *error)
+{
+	return st->ops->outbox_failed(st, id, attempts, next_attempt_ms, dead, error);
+}
+static inline int store_outbox_list_dead(struct store *st, const char *partner,
+					 int64_t after_id, size_t cap, struct outbox_row **rows,
+					 size_t *n)
+{
+	return st->ops->outbox_list_dead(st, partner, after_id, cap, rows, n);
+}
+static inline int store_outbox_requeue(struct store *st, int64_t id, int64_t now_ms)
+{
+	return st->ops->outbox_requeue(st, id, now_ms);
+}
+/* Free an array from store_outbox_due / store_outbox_list_dead; NULL ok. */
+void store_outbox_rows_free(struct outbox_row *rows, size_t n);
+/* "pending", "delivered", "dead"; never NULL. */
+const char *store_outbox_state_name(enum outbox_state s);
 
 #endif

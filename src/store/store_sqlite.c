@@ -344,6 +344,11 @@ static const struct store_ops sqlite_ops = {
 	.frames_window = store_sqlite_frames_window,
 	.connector_history_window = store_sqlite_connector_history_window,
 	.commands_window = store_sqlite_commands_window,
+	.outbox_due = store_sqlite_outbox_due,
+	.outbox_delivered = store_sqlite_outbox_delivered,
+	.outbox_failed = store_sqlite_outbox_failed,
+	.outbox_list_dead = store_sqlite_outbox_list_dead,
+	.outbox_requeue = store_sqlite_outbox_requeue,
 };
 
 /* mkdir -p of path's parent folder; GW_OK or GW_EIO. */

@@ -80,6 +80,11 @@ enum sq_id {
 	SQ_HIST_WINDOW,
 	SQ_HIST_BEFORE,
 	SQ_CMD_WINDOW,
+	SQ_OUTBOX_DUE,
+	SQ_OUTBOX_DELIVERED,
+	SQ_OUTBOX_FAILED,
+	SQ_OUTBOX_DEAD,
+	SQ_OUTBOX_REQUEUE,
 	SQ_COUNT
 };
 
@@ -264,5 +269,15 @@ int store_sqlite_connector_history_window(struct store *st, const char *pile, in
 					  size_t max, struct status_hist_row **rows, size_t *n);
 int store_sqlite_commands_window(struct store *st, const char *pile, int64_t from_ms,
 				 int64_t to_ms, size_t max, struct command_row **rows, size_t *n);
+
+/* store_sqlite_delivery.c (webhook delivery: due rows, outcomes, dead letters) */
+int store_sqlite_outbox_due(struct store *st, const char *partner, int64_t now_ms, size_t cap,
+			    struct outbox_row **rows, size_t *n);
+int store_sqlite_outbox_delivered(struct store *st, int64_t id, int attempts);
+int store_sqlite_outbox_failed(struct store *st, int64_t id, int attempts,
+			       int64_t next_attempt_ms, int dead, const char *error);
+int store_sqlite_outbox_list_dead(struct store *st, const char *partner, int64_t after_id,
+				  size_t cap, struct outbox_row **rows, size_t *n);
+int store_sqlite_outbox_requeue(struct store *st, int64_t id, int64_t now_ms);
 
 #endif

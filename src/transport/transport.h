@@ -150,4 +150,61 @@ void session_close(struct ws_session *s, int ws_close_status, const char *reason
  * pending); 0: resume. */
 void session_pause_rx(struct ws_session *s, int pause);
 
+/* ---- the operator HTTP listener (http_vhost.c) ----------------------
+ *
+ * One more vhost on the same lws context and loop, serving plain HTTP/1.1
+ * to the operator API.  The transport reads one whole request (headers
+ * and a body of at most max_body_bytes; beyond that it answers 413 itself)
+ * and hands it up; the layer above answers exactly once with http_reply(),
+ * at once or later (an answer that waits for a pile).  Every connection
+ * carries one request and is closed after the answer: never keep-alive, and
+ * any Upgrade header is refused, which keeps the vhost out of lws 4.1.6's
+ * NN-2025-0102 path (PROTOCOL.md 3.2, handshake.c). */
+
+struct http_req; /* one per request in flight; owned by the transport */
+
+/* A whole request; every pointer is borrowed until http_reply() or
+ * on_abort for it. */
+struct http_request {
+	const char *method;        /* "GET", "POST", "PUT", "PATCH", "DELETE", ... */
+	const char *path;          /* percent-decoded by lws, starts with '/' */
+	const char *query;         /* arguments joined with '&', "" if none */
+	const char *authorization; /* "" if absent; a secret: never log it */
+	const char *content_type;  /* "" if absent */
+	const char *body;          /* NUL-terminated at body[body_len]; "" if none */
+	size_t body_len;
+	const char *peer;          /* "ip" */
+};
+
+struct http_hooks {
+	void *arg;
+	size_t max_body_bytes;     /* request body cap: 413 beyond */
+	/* One whole request.  Answer with http_reply(r, ...) exactly once,
+	 * now or later from the loop thread. */
+	void (*on_request)(void *arg, struct http_req *r, const struct http_request *rq);
+	/* The connection went away before http_reply(): forget r (freed
+	 * right after this returns).  Never called after http_reply(). */
+	void (*on_abort)(void *arg, struct http_req *r);
+};
+
+/* Listen on address:port (port 0: the OS picks; *bound_port, may be NULL,
+ * gets the real one).  h is copied.  GW_OK, GW_ECONFIG (port in use,
+ * logged), GW_ENOMEM, GW_EINVAL.  Call after transport_new(), before
+ * transport_run(); the listener lives until transport_free(). */
+int transport_http_listen(struct transport *t, const char *address, int port,
+			  const struct http_hooks *h, int *bound_port);
+
+/* Answer r: status, content type (NULL = "application/json") and body
+ * (copied; len bytes).  extra_header (NULL = none) is one "Name: value"
+ * line without CRLF (WWW-Authenticate, Location...).  The answer is
+ * written on the next writable turn of the loop, so after the group
+ * commit of this turn (STYLE.md 4).  GW_OK, GW_EINVAL (already answered),
+ * GW_ENOMEM (the connection is then closed). */
+int http_reply(struct http_req *r, int status, const char *content_type, const char *body,
+	       size_t len, const char *extra_header);
+
+/* A pointer of the layer above kept with r (e.g. its pending command). */
+void http_req_set_user(struct http_req *r, void *u);
+void *http_req_user(const struct http_req *r);
+
 #endif

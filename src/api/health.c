@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * health.c - GET /healthz (no token: is the store answering, how many piles
+ * are online) and GET /metrics (Prometheus text exposition 0.0.4).
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "common/gw_alloc.h"
+#include "common/gw_err.h"
+#include "core/dispatch.h"
+#include "core/env.h"
+#include "store/store_api.h"
+#include "transport/transport.h"
+
+int api_healthz(struct api_ctx *c)
+{
+	int store_ok = store_api_ping(c->env->store) == GW_OK;
+
+	c->body = json_object_new_object();
+	api_add_str(c->body, "status", store_ok ? "ok" : "degraded");
+	api_add_str(c->body, "store", store_ok ? "ok" : "unavailable");
+	api_add_i64(c->body, "piles_online", (int64_t)transport_session_count(c->env->transport));
+	c->status = store_ok ? 200 : 503;
+	return GW_OK;
+}
+
+/* A growing text buffer for the exposition; lives for one request. */
+struct text {
+	char *buf;
+	size_t len, cap;
+	int failed;
+};
+
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->failed)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->buf ? t->buf + t->len : NULL, t->buf ? t->cap - t->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->failed = 1;
+			return;
+		}
+		if (t->buf && t->len + (size_t)n < t->cap) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t cap = (t->cap ? t->cap * 2 : 4096) + (size_t)n;
+		char *nb = gw_realloc(t->buf, cap);
+		if (!nb) {
+			t->failed = 1;
+			return;
+		}
+		t->buf = nb;
+		t->cap = cap;
+	}
+}
+
+int api_metrics(struct api_ctx *c)
+{
+	struct dispatch_stats ds;
+	struct store_stats ss;
+	struct store_case_count cc[64];
+	int64_t orders[ORDER_STATE_COUNT];
+	struct text t = { 0 };
+	size_t n = 0;
+	int rc;
+
+	memset(&ds, 0, sizeof(ds));
+	if (c->env->dispatch)
+		dispatch_stats_get(c->env->dispatch, &ds);
+	store_stats_get(c->env->store, &ss);
+	if ((rc = store_api_open_case_counts(c->env->store, cc, 64, &n)) != GW_OK ||
+	    (rc = store_api_order_state_counts(c->env->store, orders)) != GW_OK)
+		return rc;
+	put(&t, "# HELP ocppgw_piles_online Charge points with a live session.\n"
+		"# TYPE ocppgw_piles_online gauge\nocppgw_piles_online %zu\n",
+	    transport_session_count(c->env->transport));
+	put(&t, "# HELP ocppgw_frames_total OCPP-J frames by direction.\n"
+		"# TYPE ocppgw_frames_total counter\n"
+		"ocppgw_frames_total{direction=\"in\"} %" PRIu64 "\n"
+		"ocppgw_frames_total{direction=\"out\"} %" PRIu64 "\n",
+	    ds.frames_in, ds.frames_out);
+	put(&t, "# HELP ocppgw_pile_calls_total CALLs from piles by result.\n"
+		"# TYPE ocppgw_pile_calls_total counter\n"
+		"ocppgw_pile_calls_total{result=\"ok\"} %" PRIu64 "\n"
+		"ocppgw_pile_calls_total{result=\"error\"} %" PRIu64 "\n",
+	    ds.calls_ok, ds.calls_error);
+	put(&t, "# HELP ocppgw_store_commits_total Successful store commits.\n"
+		"# TYPE ocppgw_store_commits_total counter\nocppgw_store_commits_total %" PRIu64 "\n"
+		"# HELP ocppgw_store_commit_seconds Commit latency.\n"
+		"# TYPE ocppgw_store_commit_seconds summary\n"
+		"ocppgw_store_commit_seconds_sum %.6f\nocppgw_store_commit_seconds_count %" PRIu64 "\n"
+		"# HELP ocppgw_store_commit_seconds_max Slowest commit since start.\n"
+		"# TYPE ocppgw_store_commit_seconds_max gauge\nocppgw_store_commit_seconds_max %.6f\n",
+	    ss.commits, (double)ss.commit_us_total / 1e6, ss.commits, (double)ss.commit_us_max / 1e6);
+	put(&t, "# HELP ocppgw_store_errors_total Store operations that failed.\n"
+		"# TYPE ocppgw_store_errors_total counter\nocppgw_store_errors_total %" PRIu64 "\n"
+		"# HELP ocppgw_commits_failed_total Group commits that failed.\n"
+		"# TYPE ocppgw_commits_failed_total counter\nocppgw_commits_failed_total %" PRIu64 "\n",
+	    ss.errors, ds.commits_failed);
+	put(&t, "# HELP ocppgw_orders Orders by state.\n# TYPE ocppgw_orders gauge\n");
+	for (int s = 0; s < ORDER_STATE_COUNT; s++)
+		put(&t, "ocppgw_orders{state=\"%s\"} %" PRId64 "\n",
+		    store_order_state_name((enum order_state)s), orders[s]);
+	put(&t, "# HELP ocppgw_refund_cases_open Refund cases awaiting a decision.\n"
+		"# TYPE ocppgw_refund_cases_open gauge\n");
+	for (size_t i = 0; i < n; i++)
+		put(&t, "ocppgw_refund_cases_open{rule=\"%s\",tier=\"%c\"} %" PRId64 "\n", cc[i].rule,
+		    cc[i].tier ? cc[i].tier : '?', cc[i].count);
+	if (t.failed) {
+		gw_free(t.buf);
+		return GW_ENOMEM;
+	}
+	c->text = t.buf;
+	c->text_type = "text/plain; version=0.0.4";
+	return GW_OK;
+}
