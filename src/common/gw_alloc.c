@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT
  * gw_alloc.c - malloc wrappers with failure injection for tests. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/gw_alloc.h"
 
-static long fail_at;  /* 0 = never fail */
-static long attempts; /* counted since the last gw_alloc_fail_after() */
+/* Atomic: the webhook thread allocates too (hooks/deliver.c). */
+static _Atomic long fail_at;  /* 0 = never fail */
+static _Atomic long attempts; /* counted since the last gw_alloc_fail_after() */
 
 static int should_fail(void)
 {
-	attempts++;
-	return fail_at > 0 && attempts >= fail_at;
+	long n = atomic_fetch_add(&attempts, 1) + 1, at = atomic_load(&fail_at);
+
+	return at > 0 && n >= at;
 }
 
 void *gw_malloc(size_t size)
@@ -53,11 +56,11 @@ void gw_free(void *ptr)
 
 void gw_alloc_fail_after(long n)
 {
-	fail_at = n > 0 ? n : 0;
-	attempts = 0;
+	atomic_store(&fail_at, n > 0 ? n : 0);
+	atomic_store(&attempts, 0);
 }
 
 long gw_alloc_count(void)
 {
-	return attempts;
+	return atomic_load(&attempts);
 }
