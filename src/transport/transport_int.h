@@ -121,6 +121,7 @@ struct ws_session {
 	/* rx reassembly, bounded by cfg->max_message_bytes */
 	char *rx;
 	size_t rx_len, rx_cap;
+	int64_t validity_ms;  /* last lws_validity_confirmed(), monotonic ms */
 
 	/* tx queue, bounded by cfg->max_outbound_bytes */
 	struct txmsg *tx_head, *tx_tail;

@@ -30,7 +30,8 @@
 #include "config.h"
 #include "transport/transport_int.h"
 
-#define RX_CHUNK 4096 /* lws delivers RECEIVE in chunks of at most this */
+#define RX_CHUNK 4096 /* lws delivers RECEIVE in chunks of at most this; it is also
+                       * lws's per-connection rx buffer: bytes per idle pile */
 
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		       size_t len);
