@@ -96,6 +96,21 @@ void api_add_time(struct json_object *o, const char *k, int64_t at_ms);
  * JSON), GW_ETYPE (not an object); *out owned by the caller. */
 int api_body_object(struct api_ctx *c, struct json_object **out);
 
+/* Run fn(arg) inside a savepoint of this loop turn's store batch, or of a
+ * batch of its own committed before returning (then the answer leaves
+ * after the commit).  fn's code, or a store code. */
+int api_in_batch(struct gw_env *env, int (*fn)(void *), void *arg);
+/* Body field name as a string (borrowed from body) / an integer.  Absent
+ * or null: GW_OK with *out NULL / *present 0, or GW_ECONSTRAINT when
+ * required (422; "" too for a required string); wrong type GW_ETYPE;
+ * longer than max GW_ECONSTRAINT.  c->msg set. */
+int api_body_str(struct api_ctx *c, struct json_object *body, const char *name, int required,
+		 size_t max, const char **out);
+int api_body_i64(struct api_ctx *c, struct json_object *body, const char *name, int required,
+		 int64_t *out, int *present);
+/* c->param[i] as a positive id; GW_EINVAL (c->msg says "a <what> id ..."). */
+int api_param_id(struct api_ctx *c, int i, const char *what, int64_t *id);
+
 /* Shared by the resource files. */
 struct order_row;
 struct case_row;
@@ -112,5 +127,19 @@ api_handler_fn api_piles_list, api_pile_get;
 api_handler_fn api_orders_list, api_order_get, api_order_stop;
 api_handler_fn api_cases_list, api_case_get;
 api_handler_fn api_command_send;
+api_handler_fn api_case_decide, api_case_confirm, api_order_appeal;
+api_handler_fn api_order_force_close, api_order_cancel;
+api_handler_fn api_dead_list, api_dead_retry;
+api_handler_fn api_tokens_list, api_token_create, api_token_patch;
+
+/* disputes.c: POST /v1/partners/{name}/disputes, authenticated by the
+ * partner's signature, not a token (route scope 0).  api_dispute_receive
+ * is the whole handler with the X-Ocppgw-Timestamp / X-Ocppgw-Signature
+ * header values given (NULL = absent): 404 unknown partner, 401 bad or
+ * stale signature, 400 / 422 bad envelope or data, 404 unknown order or
+ * dispute, 409 another platform's order; a seen event_id answers 200 with
+ * "duplicate": true and changes nothing. */
+int api_dispute_receive(struct api_ctx *c, const char *ts, const char *sig);
+api_handler_fn api_dispute_post;
 
 #endif

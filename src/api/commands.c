@@ -45,31 +45,6 @@ struct pending {
 	char work_order[24];    /* stop only */
 };
 
-/* Run fn(arg) inside a savepoint of the current batch, or of a batch of
- * its own that is committed before returning. */
-static int in_batch(struct store *st, int (*fn)(void *), void *arg)
-{
-	int opened = !store_in_batch(st);
-	int rc;
-
-	if (opened && (rc = store_begin(st)) != GW_OK)
-		return rc;
-	if ((rc = store_savepoint(st)) == GW_OK) {
-		rc = fn(arg);
-		if (rc == GW_OK)
-			rc = store_release(st);
-		else
-			store_rollback_to(st);
-	}
-	if (opened) {
-		if (rc == GW_OK)
-			rc = store_commit(st);
-		else
-			store_rollback(st);
-	}
-	return rc;
-}
-
 /* ---- the generic command ---------------------------------------------- */
 
 static void on_command_reply(void *arg, int status, struct json_object *payload,
@@ -178,7 +153,7 @@ static void record_result(struct gw_env *env, int64_t order_id, const char *wo, 
 			  const char *outcome)
 {
 	struct stop_step s = { env, order_id, wo, "", 1, accepted, outcome };
-	int rc = in_batch(env->store, stop_step, &s);
+	int rc = api_in_batch(env, stop_step, &s);
 
 	if (rc != GW_OK)
 		gw_log(GW_LOG_ERR, "api work_order=%s stop outcome %s not recorded: %s", wo, outcome,
@@ -262,7 +237,7 @@ int api_order_stop(struct api_ctx *c)
 	work_order_new(p->work_order, sizeof(p->work_order));
 
 	step = (struct stop_step){ c->env, o.id, p->work_order, c->token ? c->token->name : "", 0, 0, NULL };
-	rc = in_batch(c->env->store, stop_step, &step);
+	rc = api_in_batch(c->env, stop_step, &step);
 	if (rc == GW_OK) {
 		rc = gw_command_send(c->env, o.pile, action, payload, 0, on_stop_reply, p);
 		if (rc != GW_OK)

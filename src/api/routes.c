@@ -26,8 +26,19 @@ const struct api_route api_routes[] = {
 	{ "GET", "/v1/orders", api_orders_list, GW_SCOPE_READ },
 	{ "GET", "/v1/orders/{number}", api_order_get, GW_SCOPE_READ },
 	{ "POST", "/v1/orders/{number}/stop", api_order_stop, GW_SCOPE_OPERATE },
+	{ "POST", "/v1/orders/{number}/force-close", api_order_force_close, GW_SCOPE_OPERATE },
+	{ "POST", "/v1/orders/{number}/cancel", api_order_cancel, GW_SCOPE_OPERATE },
 	{ "GET", "/v1/refund-cases", api_cases_list, GW_SCOPE_READ },
 	{ "GET", "/v1/refund-cases/{id}", api_case_get, GW_SCOPE_READ },
+	{ "POST", "/v1/refund-cases/{id}/decision", api_case_decide, GW_SCOPE_REVIEW },
+	{ "POST", "/v1/refund-cases/{id}/confirm", api_case_confirm, GW_SCOPE_REVIEW },
+	{ "POST", "/v1/orders/{number}/appeal", api_order_appeal, GW_SCOPE_REVIEW },
+	{ "GET", "/v1/id-tokens", api_tokens_list, GW_SCOPE_READ },
+	{ "POST", "/v1/id-tokens", api_token_create, GW_SCOPE_OPERATE },
+	{ "PATCH", "/v1/id-tokens/{id}", api_token_patch, GW_SCOPE_OPERATE },
+	{ "POST", "/v1/partners/{name}/disputes", api_dispute_post, 0 }, /* signed, no token */
+	{ "GET", "/v1/deliveries/dead", api_dead_list, GW_SCOPE_READ },
+	{ "POST", "/v1/deliveries/{id}/retry", api_dead_retry, GW_SCOPE_OPERATE },
 };
 const size_t api_n_routes = sizeof(api_routes) / sizeof(api_routes[0]);
 

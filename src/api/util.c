@@ -12,6 +12,8 @@
 #include "common/gw_err.h"
 #include "common/gw_json.h"
 #include "common/gw_time.h"
+#include "core/env.h"
+#include "store/store.h"
 
 int api_query(const char *query, const char *name, char *buf, size_t size)
 {
@@ -122,5 +124,78 @@ int api_body_object(struct api_ctx *c, struct json_object **out)
 		return api_fail(c, GW_ETYPE, "the body must be a JSON object");
 	}
 	*out = o;
+	return GW_OK;
+}
+
+int api_in_batch(struct gw_env *env, int (*fn)(void *), void *arg)
+{
+	struct store *st = env->store;
+	int opened = !store_in_batch(st);
+	int rc;
+
+	if (opened && (rc = store_begin(st)) != GW_OK)
+		return rc;
+	if ((rc = store_savepoint(st)) == GW_OK) {
+		rc = fn(arg);
+		if (rc == GW_OK)
+			rc = store_release(st);
+		else
+			store_rollback_to(st);
+	}
+	if (opened) {
+		if (rc == GW_OK)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	return rc;
+}
+
+int api_body_str(struct api_ctx *c, struct json_object *body, const char *name, int required,
+		 size_t max, const char **out)
+{
+	struct json_object *v = NULL;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(body, name, &v) || json_object_is_type(v, json_type_null)) {
+		if (required)
+			return api_fail(c, GW_ECONSTRAINT, "%s is required", name);
+		return GW_OK;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return api_fail(c, GW_ETYPE, "%s must be a string", name);
+	*out = json_object_get_string(v);
+	if (required && !**out)
+		return api_fail(c, GW_ECONSTRAINT, "%s must not be empty", name);
+	if (strlen(*out) > max)
+		return api_fail(c, GW_ECONSTRAINT, "%s is longer than %zu bytes", name, max);
+	return GW_OK;
+}
+
+int api_body_i64(struct api_ctx *c, struct json_object *body, const char *name, int required,
+		 int64_t *out, int *present)
+{
+	struct json_object *v = NULL;
+
+	*present = 0;
+	if (!json_object_object_get_ex(body, name, &v) || json_object_is_type(v, json_type_null)) {
+		if (required)
+			return api_fail(c, GW_ECONSTRAINT, "%s is required", name);
+		return GW_OK;
+	}
+	if (!json_object_is_type(v, json_type_int))
+		return api_fail(c, GW_ETYPE, "%s must be an integer", name);
+	*out = json_object_get_int64(v);
+	*present = 1;
+	return GW_OK;
+}
+
+int api_param_id(struct api_ctx *c, int i, const char *what, int64_t *id)
+{
+	char *end;
+
+	*id = strtoll(c->param[i], &end, 10);
+	if (*end || *id <= 0)
+		return api_fail(c, GW_EINVAL, "a %s id is a positive integer", what);
 	return GW_OK;
 }

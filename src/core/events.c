@@ -45,6 +45,9 @@ static const char *const webhook_of[EV_TYPE_COUNT] = {
 	[EV_REFUND_CASE_UPDATED] = "refund_case.updated",
 	[EV_REFUND_CASE_RESOLVED] = "refund_case.resolved",
 	[EV_REFUND_CASE_SLA_BREACHED] = "refund_case.sla_breached",
+	[EV_CDR_CREDITED] = "cdr.credited",
+	[EV_DISPUTE_ACKNOWLEDGED] = "dispute.acknowledged",
+	[EV_DISPUTE_RESOLVED] = "dispute.resolved",
 };
 
 /* The event's payload: identity of the order/case plus its fields. */
@@ -65,7 +68,9 @@ static struct json_object *payload_of(const struct domain_event *ev)
 		struct json_object *v;
 		if (!f->name || !f->value)
 			continue;
-		if (f->is_number) {
+		if (f->is_number && (!strcmp(f->value, "true") || !strcmp(f->value, "false"))) {
+			v = json_object_new_boolean(f->value[0] == 't'); /* e.g. a credit CDR's credit */
+		} else if (f->is_number) {
 			long long n;
 			char *end;
 			n = strtoll(f->value, &end, 10);

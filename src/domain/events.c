@@ -28,6 +28,9 @@ static const char *const type_names[EV_TYPE_COUNT] = {
 	[EV_REFUND_CASE_RESOLVED] = "refund_case.resolved",
 	[EV_REFUND_CASE_SLA_WARNING] = "refund_case.sla_warning",
 	[EV_REFUND_CASE_SLA_BREACHED] = "refund_case.sla_breached",
+	[EV_CDR_CREDITED] = "cdr.credited",
+	[EV_DISPUTE_ACKNOWLEDGED] = "dispute.acknowledged",
+	[EV_DISPUTE_RESOLVED] = "dispute.resolved",
 };
 
 const char *event_type_name(enum event_type t)

@@ -45,6 +45,9 @@ enum event_type {
 	EV_REFUND_CASE_RESOLVED,
 	EV_REFUND_CASE_SLA_WARNING,
 	EV_REFUND_CASE_SLA_BREACHED,
+	EV_CDR_CREDITED,            /* a refund granted: the credit CDR (OCPI) */
+	EV_DISPUTE_ACKNOWLEDGED,    /* a partner's dispute.opened was taken (domain/dispute.c) */
+	EV_DISPUTE_RESOLVED,        /* its case was decided, or its withdrawal closed the case */
 	EV_TYPE_COUNT
 };
 
@@ -53,7 +56,7 @@ const char *event_type_name(enum event_type t);
 
 /* One name=value fact of an event's payload.  Values are text; numbers in
  * minor units / Wh / ms are written in decimal by the domain so the sink
- * can type them (is_number = 1 -> a JSON number). */
+ * can type them (is_number = 1 -> a JSON number; "true"/"false" -> a boolean). */
 struct event_field {
 	const char *name;
 	const char *value;

@@ -250,11 +250,41 @@ static const char v3_sql[] =
 	" WHERE state = 'open';"
 	"CREATE INDEX ms_same ON meter_samples(pile, connector_id, pile_ms, measurand_raw);";
 
+/* v4 (issue 5): partner disputes.  dispute_inbox remembers every inbound
+ * event id per partner (a redelivery changes nothing); disputes link a
+ * partner's dispute to its order and case; case_roles records who owns a
+ * case and who executes its refund (first claim wins), so that no order is
+ * refunded twice.  IF NOT EXISTS: test_store's "v1 file" is made by
+ * dropping the v2/v3 objects of a fresh file, and leaves these behind. */
+static const char v4_sql[] =
+	"CREATE TABLE IF NOT EXISTS dispute_inbox("
+	" partner TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,"
+	" recv_ms INTEGER NOT NULL, PRIMARY KEY(partner, event_id));"
+	"CREATE TABLE IF NOT EXISTS disputes("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" partner TEXT NOT NULL, ext_id TEXT NOT NULL,"
+	" order_id INTEGER NOT NULL REFERENCES orders(id),"
+	" case_id INTEGER REFERENCES refund_cases(id),"
+	" state TEXT NOT NULL CHECK(state IN ('open','withdrawn','resolved')),"
+	" outcome TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL,"
+	" claimed_minor INTEGER NOT NULL, currency TEXT NOT NULL,"
+	" executed_by TEXT NOT NULL CHECK(executed_by IN ('partner','operator')),"
+	" opened_case INTEGER NOT NULL DEFAULT 0,"
+	" opened_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+	" UNIQUE(partner, ext_id));"
+	"CREATE INDEX IF NOT EXISTS disputes_case ON disputes(case_id, id) WHERE case_id IS NOT NULL;"
+	"CREATE TABLE IF NOT EXISTS case_roles("
+	" case_id INTEGER PRIMARY KEY REFERENCES refund_cases(id),"
+	" owner TEXT NOT NULL,"
+	" executed_by TEXT NOT NULL CHECK(executed_by IN ('partner','operator')),"
+	" claimed_ms INTEGER NOT NULL);";
+
 /* Index i holds the migration to version i + 1. */
 static const char *const migrations[] = {
 	v1_sql,
 	v2_sql,
 	v3_sql,
+	v4_sql,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -388,6 +388,9 @@ struct outbox_row {
 	char *data;
 };
 
+struct dispute_row;
+struct case_role_row;
+
 /* ==== the ops table ==================================================== */
 
 struct store_ops {
@@ -515,6 +518,18 @@ struct store_ops {
 	int (*outbox_list_dead)(struct store *st, const char *partner, int64_t after_id,
 				size_t cap, struct outbox_row **rows, size_t *n);
 	int (*outbox_requeue)(struct store *st, int64_t id, int64_t now_ms);
+
+	/* ---- issue 5: partner disputes (store_sqlite_disputes.c) */
+	int (*dispute_inbox_claim)(struct store *st, const char *partner, const char *event_id,
+				   const char *event_type, int64_t recv_ms);
+	int (*dispute_insert)(struct store *st, struct dispute_row *row);
+	int (*dispute_update)(struct store *st, const struct dispute_row *row);
+	int (*dispute_get)(struct store *st, const char *partner, const char *ext_id,
+			   struct dispute_row *out);
+	int (*dispute_list_by_case)(struct store *st, int64_t case_id, struct dispute_row *rows,
+				    size_t cap, size_t *n);
+	int (*case_role_claim)(struct store *st, const struct case_role_row *row);
+	int (*case_role_get)(struct store *st, int64_t case_id, struct case_role_row *out);
 };
 
 /* The common head of every implementation; an implementation embeds it as
@@ -1027,5 +1042,95 @@ static inline int store_outbox_requeue(struct store *st, int64_t id, int64_t now
 void store_outbox_rows_free(struct outbox_row *rows, size_t n);
 /* "pending", "delivered", "dead"; never NULL. */
 const char *store_outbox_state_name(enum outbox_state s);
+
+/* ==== issue 5: partner disputes ========================================= */
+
+#define STORE_PARTNER_MAX 32      /* GW partner name, as in the config */
+#define STORE_DISPUTE_ID_MAX 64   /* the partner's own dispute id */
+#define STORE_EXEC_MAX 16         /* "partner" | "operator" */
+
+/* A partner's dispute (DESIGN.md "Partners and disputes").  Stored as the
+ * lower-case word. */
+enum dispute_state {
+	DISPUTE_OPEN = 0,  /* linked to a case that is not decided yet */
+	DISPUTE_WITHDRAWN, /* the partner withdrew it */
+	DISPUTE_RESOLVED,  /* its case was decided (or already was) */
+	DISPUTE_STATE_COUNT
+};
+
+/* One dispute: unique per (partner, ext_id); linked to its order and the
+ * case that covers it.  A copy. */
+struct dispute_row {
+	int64_t id;
+	char partner[STORE_PARTNER_MAX];
+	char ext_id[STORE_DISPUTE_ID_MAX];     /* data.dispute_id */
+	int64_t order_id;
+	int64_t case_id;                       /* always set once opened */
+	enum dispute_state state;
+	char outcome[24];                      /* "case_opened", "case_linked", "already_refunded" */
+	char reason[STORE_EXPLAIN_MAX];
+	int64_t claimed_minor;                 /* what the partner claims, minor units */
+	char currency[4];
+	char executed_by[STORE_EXEC_MAX];      /* who the partner says executes the refund */
+	int opened_case;                       /* 1: this dispute opened case_id */
+	int64_t opened_ms;
+	int64_t updated_ms;
+};
+
+/* Who owns a case and who executes its refund: the first to claim it
+ * keeps it (the platform the driver contacted first).  A copy. */
+struct case_role_row {
+	int64_t case_id;
+	char owner[STORE_PARTNER_MAX];         /* partner name, or "operator" */
+	char executed_by[STORE_EXEC_MAX];      /* "partner" | "operator" */
+	int64_t claimed_ms;
+};
+
+/* --- disputes.
+ * inbox_claim: remember (partner, event_id) of an inbound event; GW_EDUP
+ *   when it was seen (a redelivery: change nothing).  Part of the batch,
+ *   so a rolled-back handling does not consume the id.
+ * dispute_insert: row->id set; GW_EDUP if (partner, ext_id) exists.
+ * dispute_update: every field but id, partner, ext_id, order_id, opened_ms.
+ * dispute_get: by (partner, ext_id); GW_ENOTFOUND.
+ * dispute_list_by_case: the case's disputes by id, up to cap.
+ * case_role_claim: insert unless the case has one (GW_EDUP: keep it).
+ * case_role_get: GW_ENOTFOUND when nobody claimed the case. */
+static inline int store_dispute_inbox_claim(struct store *st, const char *partner,
+					    const char *event_id, const char *event_type,
+					    int64_t recv_ms)
+{
+	return st->ops->dispute_inbox_claim(st, partner, event_id, event_type, recv_ms);
+}
+static inline int store_dispute_insert(struct store *st, struct dispute_row *row)
+{
+	return st->ops->dispute_insert(st, row);
+}
+static inline int store_dispute_update(struct store *st, const struct dispute_row *row)
+{
+	return st->ops->dispute_update(st, row);
+}
+static inline int store_dispute_get(struct store *st, const char *partner, const char *ext_id,
+				    struct dispute_row *out)
+{
+	return st->ops->dispute_get(st, partner, ext_id, out);
+}
+static inline int store_dispute_list_by_case(struct store *st, int64_t case_id,
+					     struct dispute_row *rows, size_t cap, size_t *n)
+{
+	return st->ops->dispute_list_by_case(st, case_id, rows, cap, n);
+}
+static inline int store_case_role_claim(struct store *st, const struct case_role_row *row)
+{
+	return st->ops->case_role_claim(st, row);
+}
+static inline int store_case_role_get(struct store *st, int64_t case_id,
+				      struct case_role_row *out)
+{
+	return st->ops->case_role_get(st, case_id, out);
+}
+/* "open", "withdrawn", "resolved"; parse: GW_ECONSTRAINT (-> OPEN). */
+const char *store_dispute_state_name(enum dispute_state s);
+int store_dispute_state_parse(const char *s, enum dispute_state *out);
 
 #endif

@@ -349,6 +349,13 @@ static const struct store_ops sqlite_ops = {
 	.outbox_failed = store_sqlite_outbox_failed,
 	.outbox_list_dead = store_sqlite_outbox_list_dead,
 	.outbox_requeue = store_sqlite_outbox_requeue,
+	.dispute_inbox_claim = store_sqlite_dispute_inbox_claim,
+	.dispute_insert = store_sqlite_dispute_insert,
+	.dispute_update = store_sqlite_dispute_update,
+	.dispute_get = store_sqlite_dispute_get,
+	.dispute_list_by_case = store_sqlite_dispute_list_by_case,
+	.case_role_claim = store_sqlite_case_role_claim,
+	.case_role_get = store_sqlite_case_role_get,
 };
 
 /* mkdir -p of path's parent folder; GW_OK or GW_EIO. */

@@ -85,6 +85,13 @@ enum sq_id {
 	SQ_OUTBOX_FAILED,
 	SQ_OUTBOX_DEAD,
 	SQ_OUTBOX_REQUEUE,
+	SQ_DISP_INBOX,
+	SQ_DISP_INSERT,
+	SQ_DISP_UPDATE,
+	SQ_DISP_GET,
+	SQ_DISP_LIST_CASE,
+	SQ_ROLE_CLAIM,
+	SQ_ROLE_GET,
 	SQ_COUNT
 };
 
@@ -279,5 +286,17 @@ int store_sqlite_outbox_failed(struct store *st, int64_t id, int attempts,
 int store_sqlite_outbox_list_dead(struct store *st, const char *partner, int64_t after_id,
 				  size_t cap, struct outbox_row **rows, size_t *n);
 int store_sqlite_outbox_requeue(struct store *st, int64_t id, int64_t now_ms);
+
+/* store_sqlite_disputes.c (partner disputes, their inbox, case roles) */
+int store_sqlite_dispute_inbox_claim(struct store *st, const char *partner, const char *event_id,
+				     const char *event_type, int64_t recv_ms);
+int store_sqlite_dispute_insert(struct store *st, struct dispute_row *row);
+int store_sqlite_dispute_update(struct store *st, const struct dispute_row *row);
+int store_sqlite_dispute_get(struct store *st, const char *partner, const char *ext_id,
+			     struct dispute_row *out);
+int store_sqlite_dispute_list_by_case(struct store *st, int64_t case_id,
+				      struct dispute_row *rows, size_t cap, size_t *n);
+int store_sqlite_case_role_claim(struct store *st, const struct case_role_row *row);
+int store_sqlite_case_role_get(struct store *st, int64_t case_id, struct case_role_row *out);
 
 #endif

@@ -58,6 +58,8 @@ struct http_req {
 	char auth[512];
 	char ctype[128];
 	char peer[64];
+	char hook_ts[24];
+	char hook_sig[80];
 	char *body;               /* gw_malloc'd, NUL-terminated */
 	size_t body_len, body_cap;
 	long long content_length; /* -1 = none announced */
@@ -191,6 +193,12 @@ static int on_http(struct http_vhost *hv, struct http_req *r, struct lws *wsi, c
 	copy_hdr(wsi, WSI_TOKEN_HTTP_AUTHORIZATION, r->auth, sizeof(r->auth));
 	copy_hdr(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, r->ctype, sizeof(r->ctype));
 	lws_get_peer_simple(wsi, r->peer, sizeof(r->peer));
+	if (lws_hdr_custom_copy(wsi, r->hook_ts, sizeof(r->hook_ts), "x-ocppgw-timestamp:", 19) < 0)
+		r->hook_ts[0] = '\0';
+	if (lws_hdr_custom_copy(wsi, r->hook_sig, sizeof(r->hook_sig), "x-ocppgw-signature:", 19) < 0)
+		r->hook_sig[0] = '\0';
+	r->rq.hook_timestamp = r->hook_ts;
+	r->rq.hook_signature = r->hook_sig;
 	r->rq.method = r->method;
 	r->rq.path = r->path;
 	r->rq.query = r->query;

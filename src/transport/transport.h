@@ -174,6 +174,8 @@ struct http_request {
 	const char *body;          /* NUL-terminated at body[body_len]; "" if none */
 	size_t body_len;
 	const char *peer;          /* "ip" */
+	const char *hook_timestamp; /* X-Ocppgw-Timestamp, "" if absent */
+	const char *hook_signature; /* X-Ocppgw-Signature, "" if absent */
 };
 
 struct http_hooks {
