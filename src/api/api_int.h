@@ -116,14 +116,31 @@ struct order_row;
 struct case_row;
 struct json_object *api_order_json(const struct order_row *o);
 struct json_object *api_case_json(const struct case_row *cr);
+struct pile_row;
+/* piles.c: a pile as the API shows it (with its live session, if any). */
+struct json_object *api_pile_json(struct api_ctx *c, const struct pile_row *p);
 /* The order a typed number names (order_number_parse: typo-tolerant).
  * GW_OK, GW_EINVAL (not a number), GW_ECONSTRAINT (check symbol), GW_ENOTFOUND,
  * a store code; c->msg set on errors. */
 int api_order_lookup(struct api_ctx *c, const char *number, struct order_row *o);
 
+/* pile_password.c: a pile's Basic-auth password from the body (raw UTF-8
+ * bytes, may hold NUL: always use *len).  API_PASSWORD_MIN..max bytes, else
+ * GW_ECONSTRAINT; absent: GW_OK with *pw NULL, or GW_ECONSTRAINT when
+ * required; not a string GW_ETYPE.  c->msg never contains the password. */
+#define API_PASSWORD_MIN 16    /* A00.FR.203 / 2.0.1 BasicAuthPassword */
+#define API_PASSWORD_MAX 64    /* 2.0.1 BasicAuthPassword maxLimit "at most 64" */
+#define API_PASSWORD_MAX_16 20 /* 1.6 AuthorizationKey: 20 bytes, 40 hex digits */
+struct store_password;
+int api_body_password(struct api_ctx *c, struct json_object *body, int required, size_t max,
+		      const char **pw, size_t *len);
+/* The salted PBKDF2 hash of pw into *out (transport/password.c). */
+int api_password_hash(struct api_ctx *c, const char *pw, size_t len, struct store_password *out);
+
 /* Handlers (one file per resource). */
 api_handler_fn api_healthz, api_metrics;
 api_handler_fn api_piles_list, api_pile_get;
+api_handler_fn api_pile_create, api_pile_patch, api_pile_delete, api_pile_password;
 api_handler_fn api_orders_list, api_order_get, api_order_stop;
 api_handler_fn api_cases_list, api_case_get;
 api_handler_fn api_command_send;

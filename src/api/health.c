@@ -66,6 +66,43 @@ static void put(struct text *t, const char *fmt, ...)
 	}
 }
 
+/* Refunded money by case state and currency, webhook deliveries by state
+ * and their failed attempts (store sums over refund_cases and outbox). */
+static int metrics_money_and_hooks(struct api_ctx *c, struct text *t)
+{
+	struct store_money_sum m[32];
+	struct store_outbox_counts oc;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = store_refund_sums(c->env->store, m, 32, &n)) != GW_OK ||
+	    (rc = store_outbox_counts(c->env->store, &oc)) != GW_OK)
+		return rc;
+	put(t, "# HELP ocppgw_refund_amount_minor Refund money of approved cases and further,"
+	       " in minor units, by case state and currency.\n"
+	       "# TYPE ocppgw_refund_amount_minor gauge\n");
+	for (size_t i = 0; i < n; i++)
+		put(t, "ocppgw_refund_amount_minor{state=\"%s\",currency=\"%s\"} %" PRId64 "\n",
+		    m[i].state, m[i].currency, m[i].amount_minor);
+	put(t, "# HELP ocppgw_refund_cases_decided Cases approved or further, by state and currency.\n"
+	       "# TYPE ocppgw_refund_cases_decided gauge\n");
+	for (size_t i = 0; i < n; i++)
+		put(t, "ocppgw_refund_cases_decided{state=\"%s\",currency=\"%s\"} %" PRId64 "\n",
+		    m[i].state, m[i].currency, m[i].cases);
+	put(t, "# HELP ocppgw_webhook_deliveries Outbox rows by delivery state.\n"
+	       "# TYPE ocppgw_webhook_deliveries gauge\n");
+	for (int s = OUTBOX_PENDING; s <= OUTBOX_DEAD; s++)
+		put(t, "ocppgw_webhook_deliveries{state=\"%s\"} %" PRId64 "\n",
+		    store_outbox_state_name((enum outbox_state)s), oc.rows[s]);
+	put(t, "# HELP ocppgw_webhook_failed_attempts_total Delivery attempts that did not deliver.\n"
+	       "# TYPE ocppgw_webhook_failed_attempts_total counter\n"
+	       "ocppgw_webhook_failed_attempts_total %" PRId64 "\n"
+	       "# HELP ocppgw_webhook_retrying Pending deliveries that failed at least once.\n"
+	       "# TYPE ocppgw_webhook_retrying gauge\nocppgw_webhook_retrying %" PRId64 "\n",
+	    oc.failed_attempts, oc.retrying);
+	return GW_OK;
+}
+
 int api_metrics(struct api_ctx *c)
 {
 	struct dispatch_stats ds;
@@ -118,6 +155,10 @@ int api_metrics(struct api_ctx *c)
 	for (size_t i = 0; i < n; i++)
 		put(&t, "ocppgw_refund_cases_open{rule=\"%s\",tier=\"%c\"} %" PRId64 "\n", cc[i].rule,
 		    cc[i].tier ? cc[i].tier : '?', cc[i].count);
+	if ((rc = metrics_money_and_hooks(c, &t)) != GW_OK) {
+		gw_free(t.buf);
+		return rc;
+	}
 	if (t.failed) {
 		gw_free(t.buf);
 		return GW_ENOMEM;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT
  *
  * piles.c - GET /v1/piles (cursor by identity) and GET /v1/piles/{id}
- * (with connectors): what the store knows plus the live session.
+ * (with connectors): what the store knows plus the live session.  Removed
+ * piles are not listed (the store skips them).  Changes to piles live in
+ * pile_admin.c and pile_password.c.
  */
 #include <string.h>
 
@@ -30,7 +32,7 @@ static const char *plug_word(enum plug_evidence p)
 	return p == PLUG_YES ? "yes" : p == PLUG_NO ? "no" : "unknown";
 }
 
-static struct json_object *pile_json(struct api_ctx *c, const struct pile_row *p)
+struct json_object *api_pile_json(struct api_ctx *c, const struct pile_row *p)
 {
 	struct json_object *o = json_object_new_object(), *boot = json_object_new_object();
 	struct ws_session *s = transport_session_find(c->env->transport, p->identity);
@@ -85,7 +87,7 @@ int api_piles_list(struct api_ctx *c)
 	c->body = json_object_new_object();
 	items = json_object_new_array();
 	for (size_t i = 0; i < n; i++)
-		json_object_array_add(items, pile_json(c, &rows[i]));
+		json_object_array_add(items, api_pile_json(c, &rows[i]));
 	json_object_object_add(c->body, "items", items);
 	json_object_object_add(c->body, "next_cursor",
 			       n == limit ? json_object_new_string(rows[n - 1].identity) : NULL);
@@ -113,7 +115,7 @@ int api_pile_get(struct api_ctx *c)
 		gw_free(cr);
 		return rc;
 	}
-	c->body = pile_json(c, &p);
+	c->body = api_pile_json(c, &p);
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();

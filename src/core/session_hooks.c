@@ -69,8 +69,8 @@ static int hook_pile_register(void *arg, const char *identity)
 	rc = dispatch_batch_ensure(d);
 	if (rc == GW_OK)
 		rc = store_pile_insert(d->env->store, &row);
-	if (rc == GW_EDUP)
-		rc = GW_OK;
+	if (rc == GW_EDUP) /* a row exists but lookup missed it: an operator removed it */
+		rc = store_pile_readd(d->env->store, &row);
 	if (rc == GW_OK)
 		gw_log(GW_LOG_NOTICE, "cp=%s auto-registered on first connect (ocpp.auto_register is on)",
 		       identity);

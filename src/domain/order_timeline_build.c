@@ -397,6 +397,32 @@ static void apply_offset(struct order_tl *t, int64_t off)
 		t->faults[i] -= off;
 }
 
+/* An open order is judged up to "now" - on the pile's clock, since every
+ * other time in the timeline is the pile's.  A session replayed from an
+ * offline queue has stamps far behind our clock; measured against our now
+ * it would look silent since its last replayed sample (METER_SILENCE on an
+ * upload).  Pile now = our now + (pile - receive) of its freshest stamp
+ * (the greatest pile time: the replay's position), corrected like the
+ * other stamps. */
+static void pile_now(struct order_tl *t)
+{
+	struct order_timeline *tl = &t->tl;
+	const struct tl_stamp *last = NULL;
+
+	if (tl->have_stop)
+		return;
+	for (size_t i = 0; i < tl->n_stamps; i++)
+		if (t->stamps[i].pile_ms && (!last || t->stamps[i].pile_ms > last->pile_ms))
+			last = &t->stamps[i];
+	if (last && last->pile_ms < last->recv_ms) {
+		int64_t fresh = last->pile_ms - tl->clock_offset_ms;
+		/* never before the freshest fact itself: it must stay inside */
+		tl->now_ms += last->pile_ms - last->recv_ms - tl->clock_offset_ms;
+		if (tl->now_ms <= fresh)
+			tl->now_ms = fresh + 1;
+	}
+}
+
 /* The transaction part of the timeline. */
 static void tx_part(const struct tx_row *tx, struct order_tl *t)
 {
@@ -447,6 +473,7 @@ int order_tl_build(struct domain *d, const struct order_row *o, const struct tx_
 	    (rc = load_commands(d, o, tx, now_ms, t)) != GW_OK || (rc = load_others(d, o, t)) != GW_OK)
 		goto fail;
 	apply_offset(t, clock_offset(t, d->cfg->anomaly.skew_future_ms));
+	pile_now(t);
 	if (order_timeline_check(&t->tl) != GW_OK) {
 		rc = GW_EINVAL;
 		goto fail;

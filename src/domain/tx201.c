@@ -100,6 +100,12 @@ static int charging_state(struct domain *d, const struct domain_src *src,
 		return rc;
 	if (state == CONN_UNKNOWN)
 		state = rc == GW_OK ? cur.state : CONN_UNKNOWN;
+	/* 2.0.1 reports a fault by StatusNotification(Faulted); the EVSE then
+	 * suspends the transaction (chargingState SuspendedEVSE), often in the
+	 * same instant.  The fault stands until a status clears it, so the
+	 * connector reads FAULTED as in 1.6, not SUSPENDED_EVSE. */
+	if (rc == GW_OK && cur.state == CONN_FAULTED && state == CONN_SUSPENDED_EVSE)
+		state = CONN_FAULTED;
 	if (rc == GW_OK && cur.state == state &&
 	    (ev->plugged == PLUG_UNKNOWN || cur.plugged == ev->plugged))
 		return GW_OK;

@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/gw_err.h"
 #include "common/gw_ocpp.h"
 #include "domain/billing/tariff.h"
 #include "domain/vocab.h"
@@ -388,6 +389,34 @@ struct outbox_row {
 	char *data;
 };
 
+/* ---- operator administration (issue 5, store_sqlite_admin.c) --------- */
+
+/* The on-disk reg_status of a removed pile (soft delete): the row and its
+ * history stay (orders, frames, reports refer to it), pile_get and
+ * pile_list no longer see it, so its next handshake is answered 404. */
+#define STORE_REG_REMOVED "Removed"
+
+/* Work that keeps a pile from being removed. */
+struct store_pile_work {
+	int64_t open_orders;       /* orders starting / charging / stopping */
+	int64_t open_transactions; /* transactions still open */
+};
+
+/* Refund money by case state and currency (/metrics). */
+struct store_money_sum {
+	char state[24];            /* case state word: "approved", "refunded", ... */
+	char currency[4];
+	int64_t amount_minor;      /* sum of refund_cases.amount_minor */
+	int64_t cases;
+};
+
+/* Webhook delivery counters over the whole outbox (/metrics). */
+struct store_outbox_counts {
+	int64_t rows[3];           /* by enum outbox_state */
+	int64_t failed_attempts;   /* attempts that did not deliver */
+	int64_t retrying;          /* pending rows with at least one failed attempt */
+};
+
 struct dispute_row;
 struct case_role_row;
 
@@ -530,6 +559,13 @@ struct store_ops {
 				    size_t cap, size_t *n);
 	int (*case_role_claim)(struct store *st, const struct case_role_row *row);
 	int (*case_role_get)(struct store *st, int64_t case_id, struct case_role_row *out);
+
+	/* ---- issue 5: operator administration (store_sqlite_admin.c) */
+	int (*pile_remove)(struct store *st, const char *identity);
+	int (*pile_readd)(struct store *st, const struct pile_row *row);
+	int (*pile_open_work)(struct store *st, const char *identity, struct store_pile_work *out);
+	int (*refund_sums)(struct store *st, struct store_money_sum *rows, size_t cap, size_t *n);
+	int (*outbox_counts)(struct store *st, struct store_outbox_counts *out);
 };
 
 /* The common head of every implementation; an implementation embeds it as
@@ -1129,6 +1165,41 @@ static inline int store_case_role_get(struct store *st, int64_t case_id,
 {
 	return st->ops->case_role_get(st, case_id, out);
 }
+/* --- operator administration.  pile_remove: soft delete (reg_status
+ * STORE_REG_REMOVED, credentials cleared, everything else kept);
+ * GW_ENOTFOUND if unknown or already removed.  pile_readd: registers a
+ * removed identity again from row (status, profile, password, first_seen_ms;
+ * pending cleared); GW_ENOTFOUND if the identity is not a removed pile.
+ * pile_open_work: counts what keeps the pile from being removed.
+ * refund_sums: sums of amount_minor by (state, currency) of cases approved
+ * or further (auto_approved, approved, partially_approved, refunding,
+ * refunded), at most cap rows.  outbox_counts: the outbox by state and its
+ * failed attempts.  An implementation without them (NULL) answers
+ * GW_ENOTSUPP. */
+static inline int store_pile_remove(struct store *st, const char *identity)
+{
+	return st->ops->pile_remove ? st->ops->pile_remove(st, identity) : GW_ENOTSUPP;
+}
+static inline int store_pile_readd(struct store *st, const struct pile_row *row)
+{
+	return st->ops->pile_readd ? st->ops->pile_readd(st, row) : GW_ENOTSUPP;
+}
+static inline int store_pile_open_work(struct store *st, const char *identity,
+				       struct store_pile_work *out)
+{
+	return st->ops->pile_open_work ? st->ops->pile_open_work(st, identity, out) : GW_ENOTSUPP;
+}
+static inline int store_refund_sums(struct store *st, struct store_money_sum *rows, size_t cap,
+				    size_t *n)
+{
+	*n = 0;
+	return st->ops->refund_sums ? st->ops->refund_sums(st, rows, cap, n) : GW_ENOTSUPP;
+}
+static inline int store_outbox_counts(struct store *st, struct store_outbox_counts *out)
+{
+	return st->ops->outbox_counts ? st->ops->outbox_counts(st, out) : GW_ENOTSUPP;
+}
+
 /* "open", "withdrawn", "resolved"; parse: GW_ECONSTRAINT (-> OPEN). */
 const char *store_dispute_state_name(enum dispute_state s);
 int store_dispute_state_parse(const char *s, enum dispute_state *out);

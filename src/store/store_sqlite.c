@@ -356,6 +356,11 @@ static const struct store_ops sqlite_ops = {
 	.dispute_list_by_case = store_sqlite_dispute_list_by_case,
 	.case_role_claim = store_sqlite_case_role_claim,
 	.case_role_get = store_sqlite_case_role_get,
+	.pile_remove = store_sqlite_pile_remove,
+	.pile_readd = store_sqlite_pile_readd,
+	.pile_open_work = store_sqlite_pile_open_work,
+	.refund_sums = store_sqlite_refund_sums,
+	.outbox_counts = store_sqlite_outbox_counts,
 };
 
 /* mkdir -p of path's parent folder; GW_OK or GW_EIO. */

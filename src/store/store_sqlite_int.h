@@ -299,4 +299,13 @@ int store_sqlite_dispute_list_by_case(struct store *st, int64_t case_id,
 int store_sqlite_case_role_claim(struct store *st, const struct case_role_row *row);
 int store_sqlite_case_role_get(struct store *st, int64_t case_id, struct case_role_row *out);
 
+/* store_sqlite_admin.c (operator administration, /metrics sums) */
+int store_sqlite_pile_remove(struct store *st, const char *identity);
+int store_sqlite_pile_readd(struct store *st, const struct pile_row *row);
+int store_sqlite_pile_open_work(struct store *st, const char *identity,
+				struct store_pile_work *out);
+int store_sqlite_refund_sums(struct store *st, struct store_money_sum *rows, size_t cap,
+			     size_t *n);
+int store_sqlite_outbox_counts(struct store *st, struct store_outbox_counts *out);
+
 #endif

@@ -5,7 +5,8 @@
  *
  * Password bytes go from the caller to BLOB columns and back; they are
  * never logged, not even at DEBUG.  A password is stored as three columns
- * (hash, salt, iterations) that are all NULL or all set.
+ * (hash, salt, iterations) that are all NULL or all set.  get and list
+ * skip removed piles (STORE_REG_REMOVED, store_sqlite_admin.c).
  */
 #include <string.h>
 
@@ -89,7 +90,8 @@ int store_sqlite_pile_get(struct store *st, const char *identity, struct pile_ro
 	int rc;
 
 	stmt = store_sqlite_prep(s, SQ_PILE_GET,
-				 "SELECT " PILE_COLS " FROM piles WHERE identity = ?1");
+				 "SELECT " PILE_COLS " FROM piles WHERE identity = ?1"
+				 " AND reg_status <> '" STORE_REG_REMOVED "'");
 	if (!stmt)
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, identity);
@@ -254,6 +256,7 @@ int store_sqlite_pile_list(struct store *st, const char *after, struct pile_row 
 	*n = 0;
 	stmt = store_sqlite_prep(s, SQ_PILE_LIST,
 				 "SELECT " PILE_COLS " FROM piles WHERE identity > ?1"
+				 " AND reg_status <> '" STORE_REG_REMOVED "'"
 				 " ORDER BY identity LIMIT ?2");
 	if (!stmt)
 		return GW_ESTORE;

@@ -107,6 +107,18 @@ static void test_route_match(void)
 	CU_ASSERT_EQUAL(api_route_match("GET", "/healthz", &r, param, &n), GW_OK);
 	CU_ASSERT_EQUAL(r->scope, 0u);
 	CU_ASSERT_EQUAL(api_route_match("DELETE", "/v1/piles", &r, param, &n), GW_ENOTSUPP);
+	/* pile administration: operate scope, the identity as the one param */
+	CU_ASSERT_EQUAL(api_route_match("POST", "/v1/piles", &r, param, &n), GW_OK);
+	CU_ASSERT_EQUAL(r->scope, GW_SCOPE_OPERATE);
+	CU_ASSERT_EQUAL(api_route_match("PATCH", "/v1/piles/CP-1", &r, param, &n), GW_OK);
+	CU_ASSERT_EQUAL(r->scope, GW_SCOPE_OPERATE);
+	CU_ASSERT_EQUAL(api_route_match("DELETE", "/v1/piles/CP-1", &r, param, &n), GW_OK);
+	CU_ASSERT_EQUAL(r->scope, GW_SCOPE_OPERATE);
+	CU_ASSERT_STRING_EQUAL(param[0], "CP-1");
+	CU_ASSERT_EQUAL(api_route_match("POST", "/v1/piles/CP-1/password", &r, param, &n), GW_OK);
+	CU_ASSERT_EQUAL(r->scope, GW_SCOPE_OPERATE);
+	CU_ASSERT_EQUAL(api_route_match("GET", "/v1/piles/CP-1/password", &r, param, &n),
+			GW_ENOTSUPP);
 	CU_ASSERT_EQUAL(api_route_match("GET", "/v1/piles/", &r, param, &n), GW_ENOTFOUND);
 	CU_ASSERT_EQUAL(api_route_match("GET", "/v1/piles/a/b", &r, param, &n), GW_ENOTFOUND);
 	CU_ASSERT_EQUAL(api_route_match("GET", "/v1/pilesX", &r, param, &n), GW_ENOTFOUND);
