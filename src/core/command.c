@@ -185,9 +185,14 @@ void command_pump(struct dispatch *d, struct pile_conn *c)
 	cmd = c->cmd_head;
 	if (cmd && dispatch_batch_ensure(d) == GW_OK) {
 		const char *id = rpc_calls_outstanding_id(&c->calls);
-		store_command_insert(d->env->store, c->identity, id ? id : "", cmd->action, frame,
+		size_t kept_len = len;
+		char *redacted = command_redact(cmd->action, frame, len, &kept_len);
+		const char *kept = redacted ? redacted : frame;
+
+		store_command_insert(d->env->store, c->identity, id ? id : "", cmd->action, kept,
 				     gw_clock_now_ms(), &cmd->store_id);
-		dispatch_frame_log(d, c, FRAME_OUT, id, 2, cmd->action, frame, len, NULL);
+		dispatch_frame_log(d, c, FRAME_OUT, id, 2, cmd->action, kept, kept_len, NULL);
+		gw_free(redacted);
 	}
 	{
 		struct parked *p = gw_calloc(1, sizeof(*p));

@@ -107,6 +107,11 @@ void triggered_note(struct pile_conn *c, const char *command, struct json_object
 /* 1 if action was caused by one of our commands and may pass the boot gate. */
 int triggered_allows(const struct pile_conn *c, const char *action);
 
+/* The frame of a command that carries a secret (a new pile password), with
+ * the secret replaced by "***", for the store and the log: gw_malloc'd,
+ * caller frees; NULL when the frame carries none (keep it as it is). */
+char *command_redact(const char *action, const char *frame, size_t len, size_t *out_len);
+
 /* Fail every command of c (disconnect). */
 void command_fail_all(struct pile_conn *c);
 

@@ -229,6 +229,15 @@ def test_rotation_16_accepted(t):
         q.close()
         log = gw.log()
         assert NEW16 not in log and NEW16.encode().hex().upper() not in log and OLD16 not in log
+        # A01.FR.08: the store keeps no password either - the command and its
+        # raw frame are kept with the value redacted
+        hexed = NEW16.encode().hex()
+        for table, col in (("frames", "payload"), ("commands", "payload")):
+            rows = gw.query("SELECT %s AS p FROM %s WHERE %s LIKE '%%AuthorizationKey%%'" % (col, table, col))
+            assert rows, table
+            for r in rows:
+                assert hexed not in r["p"].lower() and NEW16 not in r["p"], (table, r)
+                assert '"value":"***"' in r["p"], (table, r)
 
 
 def test_rotation_201_rejected_keeps_old(t):
