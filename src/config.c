@@ -86,6 +86,7 @@ static const struct cfg_row rows[] = {
 	INT("orders.free_cancel_min", free_cancel_min, 15, 0, 1440),
 	INT("orders.cost_update_interval_s", cost_update_interval_s, 300, 0, 86400),
 	INT("orders.sweep_interval_s", sweep_interval_s, 30, 1, 3600),
+	STR("orders.cost_datatransfer_vendor", cost_datatransfer_vendor, ""),
 
 	/* DESIGN.md "Billing anomalies": every threshold, in the table's units */
 	I64("anomaly.flow_current_ma", anomaly.flow_current_ma, 0, 1000000, 1),
@@ -118,6 +119,14 @@ static const struct cfg_row rows[] = {
 	I64("anomaly.overtime_ac_h", anomaly.overtime_ac_ms, 1, 240, 3600000),
 	I64("refund.auto_approve_cap_minor", refund.auto_approve_cap_minor, 0, 100000000, 1),
 	I64("refund.abuse_max_auto", refund.abuse_max_auto, 0, 1000, 1),
+
+	/* refund-case SLA timers (billing/sla.h); working_days and holidays are
+	 * checked by config_read_sla_days / config_read_sla_holidays */
+	I64("sla.ack_h", sla.ack_ms, 1, 8760, 3600000),
+	I64("sla.decide_simple_days", sla.decide_simple_days, 0, 365, 1),
+	I64("sla.decide_complex_days", sla.decide_complex_days, 0, 365, 1),
+	STR("sla.working_days", sla.working_days, "Mon,Tue,Wed,Thu,Fri"),
+	I64("sla.utc_offset_min", sla.utc_offset_min, -840, 840, 1),
 };
 
 #define N_ROWS (sizeof(rows) / sizeof(rows[0]))
@@ -153,6 +162,7 @@ void config_defaults(struct gw_config *cfg)
 	}
 	anomaly_thresholds_default(&cfg->anomaly);
 	refund_policy_default(&cfg->refund);
+	sla_calendar_default(&cfg->sla);
 	listener_defaults(&cfg->listeners[0], 0);
 	cfg->n_listeners = 1;
 	config_tariff_default(&cfg->tariffs[0]);
@@ -408,6 +418,10 @@ static int walk(struct gw_config *cfg, const config_setting_t *group, const char
 			rc = config_read_api_tokens(cfg, s, err, errlen);
 		} else if (!strcmp(path, "hooks.retry_s")) {
 			rc = config_read_retries(cfg, s, err, errlen);
+		} else if (!strcmp(path, "sla.working_days")) {
+			rc = config_read_sla_days(cfg, s, err, errlen);
+		} else if (!strcmp(path, "sla.holidays")) {
+			rc = config_read_sla_holidays(cfg, s, err, errlen);
 		} else if (config_setting_is_group(s)) {
 			rc = walk(cfg, s, path, err, errlen);
 		} else if (!*prefix && is_list_name(path)) {
@@ -522,5 +536,6 @@ void config_dump(const struct gw_config *cfg, void *file)
 	}
 	fprintf(f, ");\n");
 	config_dump_tariffs(cfg, f);
+	config_dump_sla_holidays(cfg, f);
 	fprintf(f, "# %zu id token(s) and %zu pile(s) seeded\n", cfg->n_tokens, cfg->n_piles);
 }

@@ -17,6 +17,7 @@
 
 #include "domain/billing/anomaly.h"
 #include "domain/billing/refund.h"
+#include "domain/billing/sla.h"
 #include "domain/billing/tariff.h"
 
 #define GW_CONFIG_MAX_LISTENERS 8
@@ -152,6 +153,8 @@ struct gw_config {
 	size_t n_connectors;        /* default: none (then AC, 22 kW, "default") */
 	struct anomaly_thresholds anomaly; /* every threshold of DESIGN.md's table */
 	struct refund_policy refund;       /* tier B auto-approval cap and abuse limit */
+	struct sla_calendar sla;           /* case SLA timers and their working-day calendar */
+	char cost_datatransfer_vendor[256]; /* 1.6 running cost via DataTransfer vendorId, "" = off */
 	int free_cancel_min;        /* DESIGN.md free cancel window, default 15 */
 	int cost_update_interval_s; /* 2.0.1 CostUpdated while charging, 0 = off; default 300 */
 	int sweep_interval_s;       /* periodic detector sweep (silence, stops), default 30 */

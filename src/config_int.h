@@ -28,5 +28,8 @@ int config_read_api_tokens(struct gw_config *cfg, const config_setting_t *list, 
 int config_read_retries(struct gw_config *cfg, const config_setting_t *arr, char *err, size_t errlen);
 int config_read_partners(struct gw_config *cfg, const config_setting_t *list, char *err, size_t errlen);
 void config_dump_tariffs(const struct gw_config *cfg, void *file);
+int config_read_sla_days(struct gw_config *cfg, const config_setting_t *s, char *err, size_t errlen);
+int config_read_sla_holidays(struct gw_config *cfg, const config_setting_t *arr, char *err, size_t errlen);
+void config_dump_sla_holidays(const struct gw_config *cfg, void *file);
 
 #endif

@@ -13,6 +13,7 @@
 #include "common/gw_err.h"
 #include "core/dispatch.h"
 #include "core/env.h"
+#include "rpc/action.h"
 #include "store/store_api.h"
 #include "transport/transport.h"
 
@@ -103,6 +104,49 @@ static int metrics_money_and_hooks(struct api_ctx *c, struct text *t)
 	return GW_OK;
 }
 
+/* Inbound CALLs and our commands by version, action (the table row) and
+ * result; only the series that counted something. */
+static void metrics_actions(struct api_ctx *c, struct text *t, const struct dispatch_stats *ds)
+{
+	static const char *const in_names[DISPATCH_IN_RESULTS] = { "ok", "error" };
+	static const char *const cmd_names[DISPATCH_CMD_OUTCOMES] = {
+		"accepted", "rejected", "error", "timeout", "closed",
+	};
+	static const struct { enum ocpp_version v; const char *name; const struct action_table *t; }
+	vers[] = { { OCPP_16, "1.6", &v16_actions }, { OCPP_201, "2.0.1", &v201_actions } };
+	const struct dispatch_action_stats *a;
+	size_t n;
+
+	put(t, "# HELP ocppgw_frames_malformed_total Inbound frames that were not OCPP-J.\n"
+	       "# TYPE ocppgw_frames_malformed_total counter\nocppgw_frames_malformed_total %" PRIu64 "\n"
+	       "# HELP ocppgw_calls_unknown_action_total Pile CALLs of an action no table knows.\n"
+	       "# TYPE ocppgw_calls_unknown_action_total counter\n"
+	       "ocppgw_calls_unknown_action_total %" PRIu64 "\n",
+	    ds->frames_malformed, ds->calls_unknown);
+	put(t, "# HELP ocppgw_frames_in_total Pile CALLs by version, action and our answer.\n"
+	       "# TYPE ocppgw_frames_in_total counter\n");
+	for (size_t i = 0; c->env->dispatch && i < sizeof(vers) / sizeof(vers[0]); i++) {
+		a = dispatch_action_stats(c->env->dispatch, vers[i].v, &n);
+		for (size_t r = 0; r < n && r < vers[i].t->n_rows; r++)
+			for (int k = 0; k < DISPATCH_IN_RESULTS; k++)
+				if (a[r].in[k])
+					put(t, "ocppgw_frames_in_total{version=\"%s\",action=\"%s\","
+					       "result=\"%s\"} %" PRIu64 "\n",
+					    vers[i].name, vers[i].t->rows[r].name, in_names[k], a[r].in[k]);
+	}
+	put(t, "# HELP ocppgw_commands_total Our commands to piles by version, action and outcome.\n"
+	       "# TYPE ocppgw_commands_total counter\n");
+	for (size_t i = 0; c->env->dispatch && i < sizeof(vers) / sizeof(vers[0]); i++) {
+		a = dispatch_action_stats(c->env->dispatch, vers[i].v, &n);
+		for (size_t r = 0; r < n && r < vers[i].t->n_rows; r++)
+			for (int k = 0; k < DISPATCH_CMD_OUTCOMES; k++)
+				if (a[r].cmd[k])
+					put(t, "ocppgw_commands_total{version=\"%s\",action=\"%s\","
+					       "outcome=\"%s\"} %" PRIu64 "\n",
+					    vers[i].name, vers[i].t->rows[r].name, cmd_names[k], a[r].cmd[k]);
+	}
+}
+
 int api_metrics(struct api_ctx *c)
 {
 	struct dispatch_stats ds;
@@ -133,6 +177,7 @@ int api_metrics(struct api_ctx *c)
 		"ocppgw_pile_calls_total{result=\"ok\"} %" PRIu64 "\n"
 		"ocppgw_pile_calls_total{result=\"error\"} %" PRIu64 "\n",
 	    ds.calls_ok, ds.calls_error);
+	metrics_actions(c, &t, &ds);
 	put(&t, "# HELP ocppgw_store_commits_total Successful store commits.\n"
 		"# TYPE ocppgw_store_commits_total counter\nocppgw_store_commits_total %" PRIu64 "\n"
 		"# HELP ocppgw_store_commit_seconds Commit latency.\n"

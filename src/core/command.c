@@ -46,6 +46,19 @@ static enum cmd_outcome outcome_of(int status, struct json_object *payload)
 		!strcmp(word, "RebootRequired")) ? CMD_ACCEPTED : CMD_REJECTED;
 }
 
+/* The /metrics bucket of a finished command (store.h and dispatch.h keep
+ * their own enums: the store's has CMD_PENDING). */
+static enum dispatch_cmd_outcome metric_of(enum cmd_outcome o)
+{
+	switch (o) {
+	case CMD_ACCEPTED: return DISPATCH_CMD_ACCEPTED;
+	case CMD_REJECTED: return DISPATCH_CMD_REJECTED;
+	case CMD_TIMEOUT: return DISPATCH_CMD_TIMEOUT;
+	case CMD_CLOSED: return DISPATCH_CMD_CLOSED;
+	default: return DISPATCH_CMD_ERROR;
+	}
+}
+
 /* Remove cmd from its conn's FIFO (it is the head unless the conn died). */
 static void unlink_cmd(struct dispatch *d, struct command *cmd)
 {
@@ -77,6 +90,7 @@ static void on_reply(void *arg, int status, struct json_object *payload, const c
 	const struct schema *sch;
 	struct schema_error se;
 	const char *code = err_code;
+	enum cmd_outcome outcome;
 
 	if (status == GW_OK) {
 		snprintf(name, sizeof(name), "%sResponse", cmd->action);
@@ -96,9 +110,10 @@ static void on_reply(void *arg, int status, struct json_object *payload, const c
 	else
 		snprintf(answer, sizeof(answer), "%s %s", code ? code : gw_strerror(status),
 			 err_desc ? err_desc : "");
+	outcome = outcome_of(status, payload);
+	dispatch_count_cmd(d, cmd->version, cmd->row, metric_of(outcome));
 	if (cmd->store_id && dispatch_batch_ensure(d) == GW_OK)
-		store_command_finish(d->env->store, cmd->store_id, outcome_of(status, payload), answer,
-				     gw_clock_now_ms());
+		store_command_finish(d->env->store, cmd->store_id, outcome, answer, gw_clock_now_ms());
 	gw_log(GW_LOG_INFO, "cp=%s command %s: %s", cmd->identity, cmd->action,
 	       status == GW_OK ? "answered" : answer);
 	unlink_cmd(d, cmd);
@@ -155,6 +170,7 @@ int gw_command_send_one(struct gw_env *env, const char *identity, const char *ac
 	cmd->d = d;
 	snprintf(cmd->identity, sizeof(cmd->identity), "%s", identity);
 	cmd->version = c->version;
+	cmd->row = (size_t)(row - (c->version == OCPP_201 ? v201_actions.rows : v16_actions.rows));
 	snprintf(cmd->action, sizeof(cmd->action), "%s", action);
 	cmd->cb = cb;
 	cmd->arg = arg;

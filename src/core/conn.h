@@ -38,6 +38,7 @@ struct command {
 	gw_reply_fn *cb;
 	void *arg;
 	int64_t store_id; /* commands table row, 0 until sent */
+	size_t row;       /* its row in the version's action table (metrics) */
 	struct command *next; /* conn's FIFO of queued / outstanding commands */
 };
 
@@ -62,12 +63,26 @@ struct pile_conn {
 	struct pile_conn *prev, *next; /* every live conn */
 };
 
+#define OCPP_VERSIONS (OCPP_201 + 1) /* acts[] index: enum ocpp_version */
+
 struct dispatch {
 	struct gw_env *env;
 	struct pile_conn *conns;      /* every live connection */
 	struct pile_conn *flush_list; /* touched this loop turn */
 	struct dispatch_stats stats;
+	struct dispatch_action_stats *acts[OCPP_VERSIONS]; /* [version][table row] */
 };
+
+struct action_row;
+/* metrics_actions.c: the per-action arrays (dispatch_new / dispatch_free)
+ * and one count, by the table row the caller already holds.  A NULL row
+ * with an error counts an unknown action. */
+int dispatch_metrics_new(struct dispatch *d);
+void dispatch_metrics_free(struct dispatch *d);
+void dispatch_count_in(struct dispatch *d, enum ocpp_version v, const struct action_row *row,
+		       enum dispatch_in_result r);
+void dispatch_count_cmd(struct dispatch *d, enum ocpp_version v, size_t row,
+			enum dispatch_cmd_outcome o);
 
 /* Open the batch if this loop turn has none yet.  GW_OK or GW_ESTORE. */
 int dispatch_batch_ensure(struct dispatch *d);

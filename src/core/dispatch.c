@@ -64,7 +64,7 @@ static int park(struct dispatch *d, struct pile_conn *c, char *buf, size_t len, 
 
 /* Build, log and park a CALLERROR for a CALL id (or "-1"). */
 static void answer_error(struct dispatch *d, struct pile_conn *c, const struct rpc_frame *f,
-			 int parse_rc, int err, const char *desc)
+			 const struct action_row *row, int parse_rc, int err, const char *desc)
 {
 	char *out = NULL;
 	size_t len = 0;
@@ -79,6 +79,8 @@ static void answer_error(struct dispatch *d, struct pile_conn *c, const struct r
 	gw_log(GW_LOG_INFO, "cp=%s msg=%s action=%s rejected: %s (%s)", c->identity, f->id,
 	       f->action ? f->action : "-", code ? code : "ignored", desc ? desc : gw_strerror(err));
 	d->stats.calls_error++;
+	if (!parse_rc)
+		dispatch_count_in(d, c->version, row, DISPATCH_IN_ERROR);
 	if (rc || !out) { /* 1.6 ignores unknown message types: nothing to send */
 		if (!parse_rc)
 			rpc_inflight_remove(&c->inflight, f->id);
@@ -157,12 +159,13 @@ static void run_call(struct dispatch *d, struct pile_conn *c, const struct rpc_f
 		return;
 	}
 	if (rc != GW_OK) {
-		answer_error(d, c, f, 0, rc == GW_ESTORE ? GW_EINTERNAL : rc,
+		answer_error(d, c, f, row, 0, rc == GW_ESTORE ? GW_EINTERNAL : rc,
 			     ctx.err_desc[0] ? ctx.err_desc : gw_strerror(rc));
 		return;
 	}
 	gw_log(GW_LOG_INFO, "cp=%s msg=%s action=%s ok", c->identity, f->id, f->action);
 	d->stats.calls_ok++;
+	dispatch_count_in(d, c->version, row, DISPATCH_IN_OK);
 	dispatch_frame_log(d, c, FRAME_OUT, f->id, RPC_CALLRESULT, f->action, out, len, NULL);
 	park(d, c, out, len, f->id);
 }
@@ -177,6 +180,7 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 	char name[96], desc[320];
 	int rc;
 
+	row = action_find(table_of(c->version), f->action);
 	rc = rpc_inflight_add(&c->inflight, f->id);
 	if (rc == GW_EDUP || rc == GW_EBUSY) {
 		/* the id is being handled: answer without touching the one in flight */
@@ -189,29 +193,29 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 			park(d, c, out, len, NULL);
 		}
 		d->stats.calls_error++;
+		dispatch_count_in(d, c->version, row, DISPATCH_IN_ERROR);
 		return;
 	}
-	row = action_find(table_of(c->version), f->action);
 	if (!row || !(row->flags & ACT_FROM_PILE)) {
 		if (row) /* a central-system command sent to us */
-			answer_error(d, c, f, 0, GW_ENOTSUPP, "we are the central system; this action goes the other way");
+			answer_error(d, c, f, row, 0, GW_ENOTSUPP, "we are the central system; this action goes the other way");
 		else
-			answer_error(d, c, f, 0, GW_ENOTIMPL, "unknown action");
+			answer_error(d, c, f, row, 0, GW_ENOTIMPL, "unknown action");
 		return;
 	}
 	if (!row->handler) {
-		answer_error(d, c, f, 0, GW_ENOTSUPP, "action not supported by this central system");
+		answer_error(d, c, f, row, 0, GW_ENOTSUPP, "action not supported by this central system");
 		return;
 	}
 	if (!(row->flags & ACT_PRE_BOOT) && c->registration != REG_ACCEPTED &&
 	    !triggered_allows(c, f->action)) {
-		answer_error(d, c, f, 0, GW_ESECURITY, "BootNotification not accepted yet");
+		answer_error(d, c, f, row, 0, GW_ESECURITY, "BootNotification not accepted yet");
 		return;
 	}
 	snprintf(name, sizeof(name), "%sRequest", f->action);
 	sch = schema_find(dispatch_schemas(d, c->version), name);
 	if (!sch) {
-		answer_error(d, c, f, 0, GW_ENOTSUPP, "no schema for this action");
+		answer_error(d, c, f, row, 0, GW_ENOTSUPP, "no schema for this action");
 		return;
 	}
 	rc = schema_validate(sch, f->payload, &se);
@@ -223,7 +227,7 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 		       se.path, se.message);
 		snprintf(desc, sizeof(desc), "%s: %s", se.path[0] ? se.path : "payload",
 			 strchr(se.message, '\'') ? "value not allowed" : se.message);
-		answer_error(d, c, f, 0, rc, desc);
+		answer_error(d, c, f, row, 0, rc, desc);
 		return;
 	}
 	run_call(d, c, f, row, recv_ms, frame_seq);
@@ -249,6 +253,8 @@ void dispatch_on_message(void *arg, struct ws_session *s, const char *buf, size_
 		dispatch_frame_log(d, c, FRAME_IN, f.id, rc ? 0 : f.type,
 				   (rc == GW_OK && f.type == RPC_CALL) ? f.action : "", buf, len, &seq);
 
+	if (rc != GW_OK)
+		d->stats.frames_malformed++;
 	if (rc != GW_OK && (f.type == RPC_CALLRESULT || f.type == RPC_CALLERROR)) {
 		/* a broken answer is never answered (that would be a reply to a
 		 * reply); the outstanding call times out (rpc.h) */
@@ -257,7 +263,7 @@ void dispatch_on_message(void *arg, struct ws_session *s, const char *buf, size_
 		goto out;
 	}
 	if (rc != GW_OK) {
-		answer_error(d, c, &f, rc, rc == GW_ENOMEM ? GW_EINTERNAL : rc,
+		answer_error(d, c, &f, NULL, rc, rc == GW_ENOMEM ? GW_EINTERNAL : rc,
 			     rc == GW_EFORMAT ? "invalid JSON" :
 			     rc == GW_EMSGTYPE ? "unknown message type" : "not an OCPP-J frame");
 		goto out;

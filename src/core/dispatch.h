@@ -16,7 +16,10 @@
  */
 #ifndef CORE_DISPATCH_H
 #define CORE_DISPATCH_H
+#include <stddef.h>
 #include <stdint.h>
+
+#include "common/gw_ocpp.h"
 
 struct gw_env;
 struct dispatch;
@@ -45,7 +48,34 @@ struct dispatch_stats {
 	uint64_t calls_ok, calls_error; /* pile CALLs answered with a result / an error */
 	uint64_t commits_failed;
 	uint64_t outbound_invalid;      /* our own payloads that failed their schema */
+	uint64_t frames_malformed;      /* inbound frames that did not parse (answered or dropped) */
+	uint64_t calls_unknown;         /* pile CALLs of an action in no table row (NotImplemented) */
 };
 void dispatch_stats_get(const struct dispatch *d, struct dispatch_stats *out);
+
+/* Per-action counters, one per row of a version's action table
+ * (rpc/action.h: row i counts v16_actions.rows[i] / v201_actions.rows[i]). */
+enum dispatch_in_result {
+	DISPATCH_IN_OK,    /* answered with a CALLRESULT */
+	DISPATCH_IN_ERROR, /* answered with a CALLERROR (or left unanswered on a 1.6 quirk) */
+	DISPATCH_IN_RESULTS,
+};
+enum dispatch_cmd_outcome {
+	DISPATCH_CMD_ACCEPTED, /* CALLRESULT with a positive status (command.c outcome_of) */
+	DISPATCH_CMD_REJECTED, /* CALLRESULT with a negative status */
+	DISPATCH_CMD_ERROR,    /* CALLERROR, or an answer that broke its schema */
+	DISPATCH_CMD_TIMEOUT,
+	DISPATCH_CMD_CLOSED,   /* the pile went away before answering */
+	DISPATCH_CMD_OUTCOMES,
+};
+struct dispatch_action_stats {
+	uint64_t in[DISPATCH_IN_RESULTS];   /* pile CALLs of this action, by our answer */
+	uint64_t cmd[DISPATCH_CMD_OUTCOMES]; /* our commands of this action, by outcome */
+};
+
+/* Read-only view of version v's counters: *n_rows entries, valid until
+ * dispatch_free.  NULL (and *n_rows = 0) for an unknown version. */
+const struct dispatch_action_stats *dispatch_action_stats(const struct dispatch *d,
+							 enum ocpp_version v, size_t *n_rows);
 
 #endif

@@ -135,21 +135,29 @@ out:
 	return rc;
 }
 
-/* Decimal text of amount minor units with minor_exp decimals, as a JSON
- * number built from integers only (no float rounding on money). */
-static struct json_object *money(int64_t amount_minor, int minor_exp)
+/* Decimal text of amount minor units with minor_exp (0..4) decimals, from
+ * integers only (no float rounding on money); returns 10^exp. */
+static int64_t money_text(char *buf, size_t size, int64_t amount_minor, int minor_exp)
 {
-	char buf[64];
 	int64_t scale = 1, mag = amount_minor < 0 ? -amount_minor : amount_minor;
 	int exp = minor_exp < 0 ? 0 : minor_exp > 4 ? 4 : minor_exp;
 
 	for (int i = 0; i < exp; i++)
 		scale *= 10;
 	if (!exp)
-		snprintf(buf, sizeof(buf), "%lld", (long long)amount_minor);
+		snprintf(buf, size, "%lld", (long long)amount_minor);
 	else
-		snprintf(buf, sizeof(buf), "%s%lld.%0*lld", amount_minor < 0 ? "-" : "", (long long)(mag / scale),
+		snprintf(buf, size, "%s%lld.%0*lld", amount_minor < 0 ? "-" : "", (long long)(mag / scale),
 			 exp, (long long)(mag % scale));
+	return scale;
+}
+
+static struct json_object *money(int64_t amount_minor, int minor_exp)
+{
+	char buf[64];
+	int64_t scale = money_text(buf, sizeof(buf), amount_minor, minor_exp);
+
+	/* a JSON number whose text is exact */
 	return json_object_new_double_s((double)amount_minor / (double)scale, buf);
 }
 
@@ -161,12 +169,14 @@ static struct json_object *evse_obj(int evse_id)
 	return e;
 }
 
-/* One row per (kind, version): the action and how to fill its payload. */
+/* One row per (kind, version): the action, whether this pile gets it
+ * (NULL: always) and how to fill its payload (NULL: out of memory). */
 struct cmd_row {
 	enum domain_cmd_kind kind;
 	enum ocpp_version version;
 	const char *action;
-	struct json_object *(*build)(const struct domain_cmd *c);
+	int (*wanted)(const struct gw_config *cfg, const struct domain_cmd *c);
+	struct json_object *(*build)(const struct gw_config *cfg, const struct domain_cmd *c);
 };
 
 static struct json_object *trigger16(const struct domain_cmd *c, const char *what)
@@ -179,11 +189,52 @@ static struct json_object *trigger16(const struct domain_cmd *c, const char *wha
 	return p;
 }
 
-static struct json_object *b16_meter(const struct domain_cmd *c) { return trigger16(c, "MeterValues"); }
-static struct json_object *b16_status(const struct domain_cmd *c) { return trigger16(c, "StatusNotification"); }
-
-static struct json_object *b201_meter(const struct domain_cmd *c)
+static struct json_object *b16_meter(const struct gw_config *cfg, const struct domain_cmd *c)
 {
+	(void)cfg;
+	return trigger16(c, "MeterValues");
+}
+
+static struct json_object *b16_status(const struct gw_config *cfg, const struct domain_cmd *c)
+{
+	(void)cfg;
+	return trigger16(c, "StatusNotification");
+}
+
+/* 1.6 has no running-cost message; piles that accept it get a DataTransfer
+ * of the configured vendor whose data (a string in 1.6: 5.6, 6.17) is JSON text:
+ * {"transactionId":N,"totalCost":"12.34","currency":"EUR"}. */
+static int w16_cost(const struct gw_config *cfg, const struct domain_cmd *c)
+{
+	(void)c;
+	return cfg->cost_datatransfer_vendor[0] != 0;
+}
+
+static struct json_object *b16_cost(const struct gw_config *cfg, const struct domain_cmd *c)
+{
+	struct json_object *p = json_object_new_object(), *data = json_object_new_object();
+	char total[64];
+
+	if (!p || !data) {
+		json_object_put(p);
+		json_object_put(data);
+		return NULL;
+	}
+	money_text(total, sizeof(total), c->amount_minor, c->minor_exp);
+	json_object_object_add(data, "transactionId", json_object_new_int64(c->tx_id));
+	json_object_object_add(data, "totalCost", json_object_new_string(total));
+	json_object_object_add(data, "currency", json_object_new_string(c->currency ? c->currency : ""));
+	json_object_object_add(p, "vendorId", json_object_new_string(cfg->cost_datatransfer_vendor));
+	json_object_object_add(p, "messageId", json_object_new_string("RunningCost"));
+	json_object_object_add(p, "data",
+			       json_object_new_string(json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN)));
+	json_object_put(data);
+	return p;
+}
+
+static struct json_object *b201_meter(const struct gw_config *cfg, const struct domain_cmd *c)
+{
+	(void)cfg;
 	struct json_object *p = json_object_new_object();
 
 	json_object_object_add(p, "requestedMessage", json_object_new_string("MeterValues"));
@@ -192,8 +243,9 @@ static struct json_object *b201_meter(const struct domain_cmd *c)
 	return p;
 }
 
-static struct json_object *b201_tx_status(const struct domain_cmd *c)
+static struct json_object *b201_tx_status(const struct gw_config *cfg, const struct domain_cmd *c)
 {
+	(void)cfg;
 	struct json_object *p = json_object_new_object();
 
 	if (c->pile_tx_id && c->pile_tx_id[0])
@@ -201,8 +253,16 @@ static struct json_object *b201_tx_status(const struct domain_cmd *c)
 	return p;
 }
 
-static struct json_object *b201_cost(const struct domain_cmd *c)
+/* I02/I03: only a station whose TariffCostCtrlr is enabled. */
+static int w201_cost(const struct gw_config *cfg, const struct domain_cmd *c)
 {
+	(void)cfg;
+	return c->cost_native;
+}
+
+static struct json_object *b201_cost(const struct gw_config *cfg, const struct domain_cmd *c)
+{
+	(void)cfg;
 	struct json_object *p = json_object_new_object();
 
 	json_object_object_add(p, "totalCost", money(c->amount_minor, c->minor_exp));
@@ -211,12 +271,12 @@ static struct json_object *b201_cost(const struct domain_cmd *c)
 }
 
 static const struct cmd_row cmd_rows[] = {
-	{ DCMD_TRIGGER_METER_VALUES, OCPP_16, "TriggerMessage", b16_meter },
-	{ DCMD_TRIGGER_METER_VALUES, OCPP_201, "TriggerMessage", b201_meter },
-	{ DCMD_TRIGGER_TX_STATUS, OCPP_16, "TriggerMessage", b16_status },
-	{ DCMD_TRIGGER_TX_STATUS, OCPP_201, "GetTransactionStatus", b201_tx_status },
-	{ DCMD_COST_UPDATE, OCPP_201, "CostUpdated", b201_cost },
-	/* 1.6 has no running-cost message: nothing is sent */
+	{ DCMD_TRIGGER_METER_VALUES, OCPP_16, "TriggerMessage", NULL, b16_meter },
+	{ DCMD_TRIGGER_METER_VALUES, OCPP_201, "TriggerMessage", NULL, b201_meter },
+	{ DCMD_TRIGGER_TX_STATUS, OCPP_16, "TriggerMessage", NULL, b16_status },
+	{ DCMD_TRIGGER_TX_STATUS, OCPP_201, "GetTransactionStatus", NULL, b201_tx_status },
+	{ DCMD_COST_UPDATE, OCPP_16, "DataTransfer", w16_cost, b16_cost },
+	{ DCMD_COST_UPDATE, OCPP_201, "CostUpdated", w201_cost, b201_cost },
 };
 
 static int command(void *arg, const struct domain_cmd *cmd)
@@ -232,7 +292,9 @@ static int command(void *arg, const struct domain_cmd *cmd)
 		const struct cmd_row *r = &cmd_rows[i];
 		if (r->kind != cmd->kind || r->version != c->version)
 			continue;
-		payload = r->build(cmd);
+		if (r->wanted && !r->wanted(env->cfg, cmd))
+			return GW_ENOTSUPP;
+		payload = r->build(env->cfg, cmd);
 		if (!payload)
 			return GW_ENOMEM;
 		rc = gw_command_send(env, cmd->pile, r->action, payload, 0, NULL, NULL);

@@ -184,12 +184,19 @@ int dispatch_new(struct gw_env *env, struct dispatch **out)
 	if (!d)
 		return GW_ENOMEM;
 	d->env = env;
+	if (dispatch_metrics_new(d) != GW_OK) {
+		gw_free(d);
+		return GW_ENOMEM;
+	}
 	*out = d;
 	return GW_OK;
 }
 
 void dispatch_free(struct dispatch *d)
 {
+	if (!d)
+		return;
+	dispatch_metrics_free(d);
 	gw_free(d);
 }
 

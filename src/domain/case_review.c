@@ -20,6 +20,7 @@
 
 #include "common/gw_err.h"
 #include "common/gw_log.h"
+#include "config.h"
 #include "domain/case_review.h"
 #include "domain/dispute.h"
 #include "domain/order.h"
@@ -313,8 +314,8 @@ int domain_order_appeal(struct domain *d, int64_t order_id, const char *who, con
 	cr.window_to_ms = o.ended_ms;
 	snprintf(cr.explain, sizeof(cr.explain), "appeal: %.180s", note ? note : "");
 	cr.opened_ms = cr.updated_ms = now_ms;
-	cr.ack_due_ms = now_ms + 48 * 3600 * 1000LL;
-	cr.decide_due_ms = refund_working_days_add(now_ms, 7);
+	cr.ack_due_ms = now_ms + d->cfg->sla.ack_ms;
+	cr.decide_due_ms = sla_working_days_add(&d->cfg->sla, now_ms, (int)d->cfg->sla.decide_complex_days);
 	cr.appeals = 1;
 	rc = store_case_insert(d->st, &cr);
 	if (rc == GW_EDUP) {

@@ -34,8 +34,6 @@
 #include "domain/dispute.h"
 #include "domain/order.h"
 
-#define ACK_MS (48 * 3600 * 1000LL) /* refund_case.c: acknowledge within 48 h */
-#define DECIDE_DAYS_COMPLEX 7       /* tier C */
 #define CASES_MAX 32
 #define DISPUTES_MAX 32
 
@@ -234,8 +232,8 @@ static int dispute_case(struct domain *d, const struct dispute_open_req *rq,
 		 rq->ext_id, rq->reason ? rq->reason : "");
 	cr->acked_ms = cr->decided_ms = 0;
 	cr->sla_flags = 0;
-	cr->ack_due_ms = rq->now_ms + ACK_MS;
-	cr->decide_due_ms = refund_working_days_add(rq->now_ms, DECIDE_DAYS_COMPLEX);
+	cr->ack_due_ms = rq->now_ms + d->cfg->sla.ack_ms;
+	cr->decide_due_ms = sla_working_days_add(&d->cfg->sla, rq->now_ms, (int)d->cfg->sla.decide_complex_days);
 	cr->updated_ms = rq->now_ms;
 	return *is_new ? store_case_insert(d->st, cr) : store_case_update(d->st, cr);
 }

@@ -84,7 +84,8 @@ enum domain_cmd_kind {
 	DCMD_TRIGGER_METER_VALUES = 0, /* METER_SILENCE: TriggerMessage(MeterValues) */
 	DCMD_TRIGGER_TX_STATUS,        /* STOP_NOT_EFFECTIVE: 1.6 TriggerMessage(StatusNotification) /
 	                                * 2.0.1 GetTransactionStatus */
-	DCMD_COST_UPDATE,              /* 2.0.1 CostUpdated while charging */
+	DCMD_COST_UPDATE,              /* running cost while charging: 2.0.1 CostUpdated
+	                                * (cost_native), 1.6 DataTransfer (when configured) */
 };
 
 struct domain_cmd {
@@ -96,6 +97,9 @@ struct domain_cmd {
 	const char *pile_tx_id;     /* 2.0.1 transactionId */
 	int64_t amount_minor;       /* DCMD_COST_UPDATE */
 	int minor_exp;
+	const char *currency;       /* DCMD_COST_UPDATE: ISO 4217 of the order's tariff */
+	int cost_native;            /* DCMD_COST_UPDATE: the pile reports cost support
+	                             * (2.0.1 TariffCostCtrlr.Enabled) */
 };
 
 struct event_sink {

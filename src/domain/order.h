@@ -141,10 +141,6 @@ int refund_case_withdraw(struct domain *d, const struct order_ctx *c, const stru
 /* 1 while a case waits for a person (opened, under_review, awaiting_info). */
 int refund_case_pending(const struct case_row *cr);
 
-/* now_ms + days working days (Mon-Fri, UTC; a start on a weekend counts
- * from the next Monday 00:00).  days >= 0. */
-int64_t refund_working_days_add(int64_t now_ms, int days);
-
 /* SLA timers of the open cases: warning at 75 %, breach at the due time. */
 int refund_case_sla_sweep(struct domain *d, int64_t now_ms);
 

@@ -8,12 +8,11 @@
  * and the number of automatic refunds the same idTag got in the 30 days
  * before (store_order_auto_refunds_count): auto_approved (decided now, no
  * timers) or under_review with two SLA timers:
- *   - acknowledge within 48 h of opening;
- *   - decide within 3 working days (tiers A and B: "simple") or 7 (tier C:
- *     "complex").
- * Working days (decision, until the calendar is in the config): Monday to
- * Friday in UTC, no holidays; a case opened on a weekend counts from the
- * next Monday 00:00 UTC; N working days later keeps the time of day.
+ *   - acknowledge within sla.ack_h (48 h) of opening;
+ *   - decide within sla.decide_simple_days (3) working days (tiers A and B)
+ *     or sla.decide_complex_days (7, tier C).
+ * Working days come from the config's calendar (billing/sla.h: weekdays,
+ * holidays, local offset; default Monday to Friday UTC, no holidays).
  * The sweep warns once at 75 % of a timer's span and escalates once at its
  * due time (refund_case.sla_warning / sla_breached), marks kept in
  * sla_flags so a restart does not repeat them.
@@ -36,37 +35,9 @@
 _Static_assert(STORE_EXPLAIN_MAX >= ANOMALY_EXPLAIN_MAX, "case explanation holds a finding's");
 
 #define DAY_MS (24 * 3600 * 1000LL)
-#define ACK_MS (48 * 3600 * 1000LL)
 #define ABUSE_WINDOW_MS (30 * DAY_MS)
-#define DECIDE_DAYS_SIMPLE 3
-#define DECIDE_DAYS_COMPLEX 7
 #define CASES_PAGE 64
 #define WITHDRAWN "withdrawn: "
-
-static int weekend(int64_t at_ms)
-{
-	int64_t day = at_ms >= 0 ? at_ms / DAY_MS : (at_ms - DAY_MS + 1) / DAY_MS;
-	int dow = (int)(((day + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday; 0 = Sunday */
-
-	return dow == 0 || dow == 6;
-}
-
-int64_t refund_working_days_add(int64_t now_ms, int days)
-{
-	int64_t t = now_ms;
-
-	if (weekend(t)) {
-		t -= ((t % DAY_MS) + DAY_MS) % DAY_MS; /* midnight */
-		while (weekend(t))
-			t += DAY_MS;
-	}
-	for (int i = 0; i < days; i++) {
-		t += DAY_MS;
-		while (weekend(t))
-			t += DAY_MS;
-	}
-	return t;
-}
 
 int refund_case_pending(const struct case_row *cr)
 {
@@ -159,9 +130,10 @@ static int decide(struct domain *d, const struct order_row *o, struct case_row *
 	cr->auto_approved = 0;
 	cr->acked_ms = cr->decided_ms = 0;
 	cr->sla_flags = 0;
-	cr->ack_due_ms = now_ms + ACK_MS;
-	cr->decide_due_ms = refund_working_days_add(
-		now_ms, tier == REFUND_TIER_C ? DECIDE_DAYS_COMPLEX : DECIDE_DAYS_SIMPLE);
+	cr->ack_due_ms = now_ms + d->cfg->sla.ack_ms;
+	cr->decide_due_ms = sla_working_days_add(
+		&d->cfg->sla, now_ms,
+		(int)(tier == REFUND_TIER_C ? d->cfg->sla.decide_complex_days : d->cfg->sla.decide_simple_days));
 	return GW_OK;
 }
 

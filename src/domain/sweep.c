@@ -14,6 +14,7 @@
  *      message or the settlement amends it, the sweep does not, so a
  *      running stop does not emit refund_case.updated every sweep);
  *   3. 2.0.1 piles with cost support get CostUpdated with the running cost
+ *      (1.6 piles a DataTransfer when orders.cost_datatransfer_vendor is set)
  *      every cost_update_interval_s (order.cost_sent_ms keeps the time, in
  *      the store, so any node may run the sweep).
  * Then the SLA timers of the open refund cases (refund_case.c).
@@ -113,18 +114,27 @@ static int cost_update(struct domain *d, const struct order_ctx *c, struct order
 	int64_t every_ms = (int64_t)d->cfg->cost_update_interval_s * 1000;
 	struct tariff_bill bill;
 	struct domain_cmd cmd;
-	int rc;
+	int native, rc;
 
-	if (!o->pile_tx_id[0] || o->state != ORDER_CHARGING || every_ms <= 0 ||
-	    c->now_ms - o->cost_sent_ms < every_ms || !order_cost_enabled(d, o->pile))
+	if (o->state != ORDER_CHARGING || every_ms <= 0 || c->now_ms - o->cost_sent_ms < every_ms)
+		return GW_OK;
+	/* piles that report cost support, or any pile when the side channel
+	 * (orders.cost_datatransfer_vendor) is configured: the sink knows which
+	 * piles that channel reaches and answers GW_ENOTSUPP for the others */
+	native = o->pile_tx_id[0] && order_cost_enabled(d, o->pile);
+	if (!native && !d->cfg->cost_datatransfer_vendor[0])
 		return GW_OK;
 	if (billing_billed(&t->tl, &o->tariff, NULL, 0, &bill) != GW_OK)
 		return GW_OK;
 	cmd_for(&cmd, DCMD_COST_UPDATE, o);
 	cmd.amount_minor = bill.total_minor;
+	cmd.currency = o->tariff.currency;
+	cmd.cost_native = native;
 	rc = domain_command(d, &cmd);
-	if (rc != GW_OK)
-		return rc == GW_ESTORE || rc == GW_ENOMEM ? rc : GW_OK;
+	if (rc == GW_ESTORE || rc == GW_ENOMEM)
+		return rc;
+	if (rc != GW_OK && rc != GW_ENOTSUPP)
+		return GW_OK; /* not connected here: next sweep */
 	o->cost_sent_ms = c->now_ms;
 	return store_order_update(d->st, o);
 }

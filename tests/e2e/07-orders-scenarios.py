@@ -31,7 +31,7 @@ gateway whose sweep is effectively off: their pile clocks start in the past
 (simulator/README.md "Time"), and the sweep compares pile stamps with our
 clock (see test_offline_upload_is_not_meter_silence).  Rules judged on real
 time run on a second gateway with a 1 s sweep.  Skipped, with the reason
-printed: the scenarios that need an operator's remote stop (issue 5 API) and
+printed: the scenarios that need an operator's remote stop (run by 15-scenarios-remote.py) and
 the shipped 7-minute METER_SILENCE runs (a 25 s variant replaces them).
 
 Where a shipped scenario cannot show its rule, the test says what DESIGN.md
@@ -149,8 +149,8 @@ S = {
 S201_OVERRIDE = {"implausible-energy": dict(secs=600, wh=11 * 600 / 3.6, cases=[],
                                             state="completed")}
 SKIPPED = {
-    "clean-remote-stop": "needs an operator remote stop (the API of issue 5)",
-    "stop-not-effective": "needs an operator remote stop (the API of issue 5)",
+    "clean-remote-stop": "needs an operator remote stop: run with the operator API in 15-scenarios-remote.py",
+    "stop-not-effective": "needs an operator remote stop: run with the operator API in 15-scenarios-remote.py",
     "meter-silence": "7 minutes of real time with the pushed 60 s interval; replaced by"
                      " meter-silence-settled (both versions) and 201-meter-silence-fast (sweep)",
 }

@@ -296,6 +296,35 @@ def test_generic_command_waits_for_the_pile(t):
         th.join()
         expect_error(out["res"], 502, "pile_error")
         assert "NotImplemented" in out["res"][1]["error"]["message"], out
+        # /metrics counts frames by action and result, commands by outcome
+        p.call("Heartbeat", {})
+        p.call("Heartbeat", {})
+        p.expect_error("StatusNotification", {"connectorId": 1}, "OccurenceConstraintViolation")
+        p.expect_error("NoSuchAction", {}, "NotImplemented")
+        p.expect_error("Reset", {"type": "Soft"}, "NotSupported")  # goes the other way
+        err = p.call_raw("not json at all", "-1")
+        assert err[0] == 4, err
+        st, text, _ = gw.api("GET", "/metrics")
+        assert st == 200, text
+        series = {}
+        for line in text.splitlines():
+            if line.startswith(("ocppgw_frames_in_total{", "ocppgw_commands_total{")):
+                name, value = line.rsplit(" ", 1)
+                series[name] = int(value)
+        want = {
+            'ocppgw_frames_in_total{version="1.6",action="BootNotification",result="ok"}': 1,
+            'ocppgw_frames_in_total{version="1.6",action="Heartbeat",result="ok"}': 2,
+            'ocppgw_frames_in_total{version="1.6",action="StatusNotification",result="error"}': 1,
+            'ocppgw_frames_in_total{version="1.6",action="Reset",result="error"}': 1,
+            'ocppgw_commands_total{version="1.6",action="GetConfiguration",outcome="accepted"}': 1,
+            'ocppgw_commands_total{version="1.6",action="Reset",outcome="error"}': 1,
+        }
+        for k, v in want.items():
+            assert series.get(k) == v, "%s: want %d, got %r\n%s" % (k, v, series.get(k), text)
+        # only non-zero series, and nothing we did not do
+        assert all(series.values()) and set(series) == set(want), series
+        assert "ocppgw_frames_malformed_total 1\n" in text, text
+        assert "ocppgw_calls_unknown_action_total 1\n" in text, text
         p.close()
 
 

@@ -242,6 +242,55 @@ static void test_api_tokens_and_retries(void)
 	unlink(path);
 }
 
+/* sla: the timers, the working week, holidays, the offset; the 1.6 cost vendor */
+static void test_sla_calendar(void)
+{
+	struct gw_config cfg;
+	char err[256] = "";
+
+	config_defaults(&cfg);
+	CU_ASSERT_EQUAL(cfg.sla.ack_ms, 48 * 3600000LL);
+	CU_ASSERT_EQUAL(cfg.sla.decide_simple_days, 3);
+	CU_ASSERT_EQUAL(cfg.sla.decide_complex_days, 7);
+	CU_ASSERT_EQUAL(cfg.sla.weekday_mask, 0x3eu);
+	CU_ASSERT_STRING_EQUAL(cfg.sla.working_days, "Mon,Tue,Wed,Thu,Fri");
+	CU_ASSERT_EQUAL(cfg.sla.utc_offset_min, 0);
+	CU_ASSERT_EQUAL(cfg.sla.n_holidays, 0);
+	CU_ASSERT_STRING_EQUAL(cfg.cost_datatransfer_vendor, "");
+
+	CU_ASSERT_EQUAL(load_text(&cfg,
+				  "sla: { ack_h = 24; decide_simple_days = 2; decide_complex_days = 5;\n"
+				  "       working_days = \"Sun,Mon,Tue,Wed,Thu\"; utc_offset_min = -300;\n"
+				  "       holidays = [ \"2026-12-25\", \"2027-01-01\" ]; };\n"
+				  "orders: { cost_datatransfer_vendor = \"com.example\"; };\n",
+				  err, sizeof(err)), GW_OK);
+	if (err[0])
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_EQUAL(cfg.sla.ack_ms, 24 * 3600000LL);
+	CU_ASSERT_EQUAL(cfg.sla.decide_simple_days, 2);
+	CU_ASSERT_EQUAL(cfg.sla.decide_complex_days, 5);
+	CU_ASSERT_EQUAL(cfg.sla.weekday_mask, 0x1fu);
+	CU_ASSERT_STRING_EQUAL(cfg.sla.working_days, "Sun,Mon,Tue,Wed,Thu");
+	CU_ASSERT_EQUAL(cfg.sla.utc_offset_min, -300);
+	CU_ASSERT_EQUAL_FATAL(cfg.sla.n_holidays, 2);
+	CU_ASSERT_EQUAL(cfg.sla.holidays[0], 20812); /* 2026-12-25 */
+	CU_ASSERT_EQUAL(cfg.sla.holidays[1], 20819); /* 2027-01-01 */
+	CU_ASSERT_STRING_EQUAL(cfg.cost_datatransfer_vendor, "com.example");
+	config_cleanup(&cfg);
+
+	CU_ASSERT_EQUAL(load_text(&cfg, "sla: {\n working_days = \"Mon,Frei\"; };\n", err, sizeof(err)), GW_ECONFIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2: setting 'sla.working_days'"));
+	CU_ASSERT_EQUAL(load_text(&cfg, "sla: { working_days = \"\"; };\n", err, sizeof(err)), GW_ECONFIG);
+	CU_ASSERT_EQUAL(load_text(&cfg, "sla: {\n\n holidays = [ \"2026-02-30\" ]; };\n", err, sizeof(err)),
+			GW_ECONFIG);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":3: setting 'sla.holidays'"));
+	CU_ASSERT_EQUAL(load_text(&cfg, "sla: { holidays = [ 1 ]; };\n", err, sizeof(err)), GW_ECONFIG);
+	CU_ASSERT_EQUAL(load_text(&cfg, "sla: { utc_offset_min = 900; };\n", err, sizeof(err)), GW_ECONFIG);
+	CU_ASSERT_EQUAL(load_text(&cfg, "sla: { ack_h = 0; };\n", err, sizeof(err)), GW_ECONFIG);
+	config_cleanup(&cfg);
+	unlink(path);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -258,6 +307,7 @@ int main(void)
 	CU_add_test(s, "dump reloads", test_dump_reloads);
 	CU_add_test(s, "tariffs and connectors", test_tariffs_and_connectors);
 	CU_add_test(s, "api tokens and hook retries", test_api_tokens_and_retries);
+	CU_add_test(s, "sla calendar and cost vendor", test_sla_calendar);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

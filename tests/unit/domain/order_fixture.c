@@ -53,6 +53,7 @@ static int rec_command(void *arg, const struct domain_cmd *cmd)
 	struct rec *r = arg;
 
 	CU_ASSERT_FATAL(r->n_cmd < REC_CMDS);
+	snprintf(r->cmd_currency[r->n_cmd], sizeof(r->cmd_currency[0]), "%s", cmd->currency ? cmd->currency : "");
 	r->cmd[r->n_cmd++] = *cmd;
 	return r->command_rc;
 }

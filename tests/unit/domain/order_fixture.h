@@ -31,6 +31,7 @@ struct rec {
 	struct rec_event ev[REC_EVENTS];
 	size_t n_ev;
 	struct domain_cmd cmd[REC_CMDS];
+	char cmd_currency[REC_CMDS][4]; /* cmd[i].currency, copied ("" = none) */
 	size_t n_cmd;
 	int command_rc; /* what command() answers */
 };

@@ -133,23 +133,148 @@ static void test_cost_update(void)
 	ofx_close(&o);
 }
 
+/* A pile without cost support (a 1.6 pile): no running cost unless
+ * orders.cost_datatransfer_vendor is set; then the sink decides the
+ * channel, and a pile it cannot reach (GW_ENOTSUPP) waits the interval. */
+static void test_cost_update_side_channel(void)
+{
+	struct ofx o;
+	int64_t tx;
+	size_t n;
+
+	ofx_open(&o);
+	tx = ofx_start(&o, T0, 1000);
+	ofx_status(&o, T0, CONN_CHARGING, PLUG_UNKNOWN);
+	ofx_meter(&o, tx, T0 + 10 * MIN, 2800, 10800, 16);
+	n = o.rec.n_cmd;
+	CU_ASSERT_EQUAL(domain_sweep(o.f.d, T0 + 10 * MIN + 1000), GW_OK);
+	for (size_t i = n; i < o.rec.n_cmd; i++)
+		CU_ASSERT_NOT_EQUAL(o.rec.cmd[i].kind, DCMD_COST_UPDATE);
+
+	snprintf(o.f.cfg.cost_datatransfer_vendor, sizeof(o.f.cfg.cost_datatransfer_vendor), "com.example");
+	o.rec.command_rc = GW_ENOTSUPP;
+	n = o.rec.n_cmd;
+	CU_ASSERT_EQUAL(domain_sweep(o.f.d, T0 + 10 * MIN + 2000), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(o.rec.n_cmd, n + 1);
+	CU_ASSERT_EQUAL(o.rec.cmd[n].kind, DCMD_COST_UPDATE);
+	CU_ASSERT_EQUAL(o.rec.cmd[n].cost_native, 0);
+	CU_ASSERT_EQUAL(o.rec.cmd[n].tx_id, tx);
+	CU_ASSERT_STRING_EQUAL(o.rec.cmd_currency[n], "EUR");
+	/* 1.8 kWh x (0.30 + 0.05) = 63, 10 min of time fee (1.20/h) = 20 */
+	CU_ASSERT_EQUAL(o.rec.cmd[n].amount_minor, 63 + 20);
+	/* not supported there: no retry before the interval */
+	CU_ASSERT_EQUAL(domain_sweep(o.f.d, T0 + 12 * MIN), GW_OK);
+	CU_ASSERT_EQUAL(o.rec.n_cmd, n + 1);
+	ofx_close(&o);
+}
+
+/* The default calendar (Mon-Fri, UTC, no holidays). */
+static int64_t wd(int64_t at_ms, int days)
+{
+	struct sla_calendar cal;
+
+	sla_calendar_default(&cal);
+	return sla_working_days_add(&cal, at_ms, days);
+}
+
+#define DAY (24 * 60 * MIN)
+
 /* The working-day calendar: Mon-Fri, UTC. */
 static void test_working_days(void)
 {
 	/* T0 is Tuesday 22:13:20 UTC: +3 -> Friday, +7 -> next Thursday */
-	CU_ASSERT_EQUAL(refund_working_days_add(T0, 3), T0 + 3 * 24 * 60 * MIN);
-	CU_ASSERT_EQUAL(refund_working_days_add(T0, 7), T0 + 9 * 24 * 60 * MIN);
+	CU_ASSERT_EQUAL(wd(T0, 3), T0 + 3 * DAY);
+	CU_ASSERT_EQUAL(wd(T0, 7), T0 + 9 * DAY);
 	/* Friday + 1 -> Monday */
-	CU_ASSERT_EQUAL(refund_working_days_add(T0 + 3 * 24 * 60 * MIN, 1), T0 + 6 * 24 * 60 * MIN);
+	CU_ASSERT_EQUAL(wd(T0 + 3 * DAY, 1), T0 + 6 * DAY);
 	/* Saturday 10:00 + 1 -> Tuesday 00:00 (counting from Monday 00:00) */
 	{
-		int64_t sat_midnight = T0 - (T0 % (24 * 60 * MIN)) + 4 * 24 * 60 * MIN;
+		int64_t sat_midnight = T0 - (T0 % DAY) + 4 * DAY;
 
-		CU_ASSERT_EQUAL(refund_working_days_add(sat_midnight + 10 * 60 * MIN, 1),
-				sat_midnight + 3 * 24 * 60 * MIN);
-		CU_ASSERT_EQUAL(refund_working_days_add(sat_midnight + 10 * 60 * MIN, 0),
-				sat_midnight + 2 * 24 * 60 * MIN);
+		CU_ASSERT_EQUAL(wd(sat_midnight + 10 * 60 * MIN, 1), sat_midnight + 3 * DAY);
+		CU_ASSERT_EQUAL(wd(sat_midnight + 10 * 60 * MIN, 0), sat_midnight + 2 * DAY);
 	}
+}
+
+/* A holiday and a Saturday are skipped; a working Saturday is not. */
+static void test_working_days_holiday(void)
+{
+	struct sla_calendar cal;
+	int64_t thu;
+
+	sla_calendar_default(&cal);
+	/* Thursday 2023-11-16 off: Tue + 3 -> Wed, Fri, (Sat, Sun) Mon */
+	CU_ASSERT_EQUAL_FATAL(sla_date_parse("2023-11-16", &cal.holidays[0]), GW_OK);
+	CU_ASSERT_EQUAL(cal.holidays[0], (T0 - T0 % DAY) / DAY + 2);
+	cal.n_holidays = 1;
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, T0, 3), T0 + 6 * DAY);
+	/* a case opened on the holiday counts from Friday 00:00 */
+	thu = T0 - T0 % DAY + 2 * DAY;
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, thu + 9 * 60 * MIN, 0), thu + DAY);
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, thu + 9 * 60 * MIN, 1), thu + 4 * DAY);
+	/* Saturdays worked: Tue + 3 -> Wed, Fri, Sat */
+	CU_ASSERT_EQUAL(sla_weekdays_parse("Mon, Tue,wed,Thu,Fri,Sat", &cal.weekday_mask), GW_OK);
+	CU_ASSERT_EQUAL(cal.weekday_mask, 0x7eu);
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, T0, 3), T0 + 4 * DAY);
+	/* bad input */
+	CU_ASSERT_EQUAL(sla_weekdays_parse("", &cal.weekday_mask), GW_EINVAL);
+	CU_ASSERT_EQUAL(sla_weekdays_parse("Mon,Funday", &cal.weekday_mask), GW_EINVAL);
+	CU_ASSERT_EQUAL(sla_weekdays_parse("Monday", &cal.weekday_mask), GW_EINVAL);
+	CU_ASSERT_EQUAL(sla_date_parse("2023-02-29", &cal.holidays[1]), GW_EINVAL);
+	CU_ASSERT_EQUAL(sla_date_parse("2024-02-29", &cal.holidays[1]), GW_OK);
+	CU_ASSERT_EQUAL(sla_date_parse("2024-2-9", &cal.holidays[1]), GW_EINVAL);
+	CU_ASSERT_EQUAL(sla_date_parse("1970-01-01", &cal.holidays[1]), GW_OK);
+	CU_ASSERT_EQUAL(cal.holidays[1], 0);
+}
+
+/* The local offset moves the day boundary. */
+static void test_working_days_offset(void)
+{
+	struct sla_calendar cal;
+	int64_t fri = T0 - T0 % DAY + 3 * DAY; /* Friday 00:00 UTC */
+
+	sla_calendar_default(&cal);
+	/* Friday 23:30 UTC is a working day in UTC ... */
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, fri + 23 * 60 * MIN + 30 * MIN, 0), fri + 23 * 60 * MIN + 30 * MIN);
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, fri + 23 * 60 * MIN + 30 * MIN, 1), fri + 3 * DAY + 23 * 60 * MIN + 30 * MIN);
+	/* ... but Saturday 00:30 at UTC+1: counts from Monday 00:00 local (Sunday 23:00 UTC) */
+	cal.utc_offset_min = 60;
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, fri + 23 * 60 * MIN + 30 * MIN, 0), fri + 2 * DAY + 23 * 60 * MIN);
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, fri + 23 * 60 * MIN + 30 * MIN, 1), fri + 3 * DAY + 23 * 60 * MIN);
+	/* Saturday 00:30 UTC is still Friday at UTC-1: + 1 -> Monday 23:30 local */
+	cal.utc_offset_min = -60;
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, fri + DAY + 30 * MIN, 1), fri + 4 * DAY + 30 * MIN);
+	cal.utc_offset_min = 0;
+	CU_ASSERT_EQUAL(sla_working_days_add(&cal, fri + DAY + 30 * MIN, 1), fri + 4 * DAY);
+}
+
+/* A case takes its timers from the config's calendar. */
+static void test_sla_config(void)
+{
+	struct ofx o;
+	struct order_row ord;
+	struct case_row c[2];
+	int64_t tx;
+	static const double e_wh[] = {2800, 1000};
+
+	ofx_open(&o);
+	o.f.cfg.sla.ack_ms = 24 * 60 * MIN;
+	o.f.cfg.sla.decide_complex_days = 2;
+	CU_ASSERT_EQUAL_FATAL(sla_date_parse("2023-11-15", &o.f.cfg.sla.holidays[0]), GW_OK);
+	o.f.cfg.sla.n_holidays = 1;
+	tx = ofx_start(&o, T0, 1000);
+	ofx_status(&o, T0, CONN_CHARGING, PLUG_UNKNOWN);
+	for (int i = 0; i < 2; i++)
+		ofx_meter(&o, tx, T0 + (i + 1) * 10 * MIN, e_wh[i], 10800, 16);
+	ofx_stop(&o, tx, T0 + 30 * MIN, 3000);
+	ofx_order(&o, tx, &ord);
+	CU_ASSERT_EQUAL_FATAL(ofx_cases(&o, ord.id, c, 2), 1);
+	CU_ASSERT_EQUAL(c[0].state, CASE_UNDER_REVIEW);
+	CU_ASSERT_EQUAL(c[0].ack_due_ms, c[0].opened_ms + 24 * 60 * MIN);
+	/* opened Tuesday; Wednesday the 15th is a holiday: Thursday, Friday */
+	CU_ASSERT_EQUAL(c[0].decide_due_ms, sla_working_days_add(&o.f.cfg.sla, c[0].opened_ms, 2));
+	CU_ASSERT_EQUAL(c[0].decide_due_ms, c[0].opened_ms + 3 * DAY);
+	ofx_close(&o);
 }
 
 /* A tier-C case under review: warning at 75 % of 48 h, breach at 48 h,
@@ -174,7 +299,7 @@ static void test_sla(void)
 	CU_ASSERT_EQUAL(c[0].state, CASE_UNDER_REVIEW);
 	opened = c[0].opened_ms;
 	CU_ASSERT_EQUAL(c[0].ack_due_ms, opened + 48 * 60 * MIN);
-	CU_ASSERT_EQUAL(c[0].decide_due_ms, refund_working_days_add(opened, 7));
+	CU_ASSERT_EQUAL(c[0].decide_due_ms, wd(opened, 7));
 
 	CU_ASSERT_EQUAL(domain_sweep(o.f.d, opened + 35 * 60 * MIN), GW_OK);
 	CU_ASSERT_EQUAL(rec_count(&o.rec, EV_REFUND_CASE_SLA_WARNING), 0);
@@ -232,7 +357,11 @@ int test_sweep_register(void)
 	static CU_TestInfo tests[] = {
 		{"meter silence: trigger, then a case", test_meter_silence},
 		{"CostUpdated for 2.0.1 with cost support", test_cost_update},
+		{"running cost through the configured side channel", test_cost_update_side_channel},
 		{"working days", test_working_days},
+		{"working days: a holiday and a Saturday", test_working_days_holiday},
+		{"working days: local offset", test_working_days_offset},
+		{"SLA timers from the config", test_sla_config},
 		{"SLA warning and breach, once each", test_sla},
 		{"evidence items and manifest", test_manifest},
 		CU_TEST_INFO_NULL,
