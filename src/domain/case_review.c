@@ -209,7 +209,7 @@ int domain_case_decide(struct domain *d, int64_t case_id, enum case_decision dec
 		rc = dispute_on_case_resolved(d, &cr, now_ms);
 	if (rc != GW_OK)
 		return rc;
-	gw_log(GW_LOG_NOTICE, "order %s case %" PRId64 " %s: %s by %s -> %s, %" PRId64 " %s",
+	gw_log(GW_LOG_NOTICE, "order %s case %" PRId64 " %s: %s by %s -> %s, %" PRId64 " %s-minor",
 	       o.number, cr.id, cr.rule, decision_words[dec], who, store_case_state_name(cr.state),
 	       cr.amount_minor, cr.currency);
 	if (out)
@@ -248,7 +248,7 @@ int domain_case_confirm(struct domain *d, int64_t case_id, const char *executed_
 	kv[4] = NULL;
 	if ((rc = emit_change(d, &o, &cr, EV_REFUND_CASE_UPDATED, executed_by, now_ms, kv)) != GW_OK)
 		return rc;
-	gw_log(GW_LOG_NOTICE, "order %s case %" PRId64 " refunded by %s: %" PRId64 " %s", o.number,
+	gw_log(GW_LOG_NOTICE, "order %s case %" PRId64 " refunded by %s: %" PRId64 " %s-minor", o.number,
 	       cr.id, executed_by, cr.amount_minor, cr.currency);
 	if (out)
 		*out = cr;
@@ -329,7 +329,7 @@ int domain_order_appeal(struct domain *d, int64_t order_id, const char *who, con
 	kv[2] = NULL;
 	if ((rc = emit_change(d, &o, &cr, EV_REFUND_CASE_OPENED, who, now_ms, kv)) != GW_OK)
 		return rc;
-	gw_log(GW_LOG_NOTICE, "order %s appealed by %s: case %" PRId64 ", up to %" PRId64 " %s",
+	gw_log(GW_LOG_NOTICE, "order %s appealed by %s: case %" PRId64 ", up to %" PRId64 " %s-minor",
 	       o.number, who, cr.id, cr.amount_minor, cr.currency);
 	if (out)
 		*out = cr;

@@ -168,7 +168,7 @@ static int open_case(struct domain *d, const struct order_ctx *c, const struct o
 	    (rc = store_case_update(d->st, cr)) != GW_OK ||
 	    (rc = emit_detected(d, o, f, amount_minor)) != GW_OK)
 		return rc;
-	gw_log(GW_LOG_NOTICE, "cp=%s order %s case %" PRId64 " %s tier %c: %" PRId64 " %s, %s",
+	gw_log(GW_LOG_NOTICE, "cp=%s order %s case %" PRId64 " %s tier %c: %" PRId64 " %s-minor, %s",
 	       o->pile, o->number, cr->id, cr->rule, cr->tier, cr->amount_minor, cr->currency,
 	       store_case_state_name(cr->state));
 	return emit_case(d, c, o, EV_REFUND_CASE_OPENED, cr);
@@ -215,7 +215,7 @@ int refund_case_apply(struct domain *d, const struct order_ctx *c, const struct 
 	    (rc = store_case_update(d->st, &want)) != GW_OK)
 		return rc;
 	gw_log(GW_LOG_NOTICE, "cp=%s order %s case %" PRId64 " %s amended: %" PRId64 " -> %" PRId64
-	       " %s", o->pile, o->number, cr.id, cr.rule, cr.amount_minor, want.amount_minor,
+	       " %s-minor", o->pile, o->number, cr.id, cr.rule, cr.amount_minor, want.amount_minor,
 	       want.currency);
 	*auto_ok = !refund_case_pending(&want);
 	return emit_case(d, c, o, EV_REFUND_CASE_UPDATED, &want);

@@ -229,7 +229,7 @@ int order_settle(struct domain *d, const struct order_ctx *c, struct order_row *
 			goto out;
 	}
 	rc = order_set_state(d, c, o, hold ? ORDER_ABNORMAL : ORDER_COMPLETED, ORDER_SUB_NONE);
-	gw_log(GW_LOG_INFO, "cp=%s order %s %s: billed %" PRId64 " %s, %zu finding(s), %s", o->pile,
+	gw_log(GW_LOG_INFO, "cp=%s order %s %s: billed %" PRId64 " %s-minor, %zu finding(s), %s", o->pile,
 	       o->number, rejudge ? "re-judged" : "settled", o->billed_minor, o->tariff.currency, nf,
 	       store_order_state_name(o->state));
 	goto out;
