@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "common/gw_alloc.h"
 #include "common/gw_err.h"
@@ -69,59 +68,6 @@ static const struct gw_partner *order_partner(struct domain *d, const struct ord
 	return config_partner_for_token(d->cfg, o->id_token, group);
 }
 
-static void hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-/* The manifest over every evidence item of cr, into cr->manifest_sha256:
- * SHA-256 of the lines "seq kind ref sha256(body)\n", the format of
- * evidence.c's manifest (which is static there; keep the two the same). */
-static int manifest(struct domain *d, struct case_row *cr)
-{
-	struct case_evidence_row *ev = NULL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdn = 0;
-	char body_hex[STORE_SHA256_HEX];
-	EVP_MD_CTX *all = EVP_MD_CTX_new();
-	size_t n = 0;
-	int rc;
-
-	if (!all)
-		return GW_ENOMEM;
-	if ((rc = store_case_evidence_list(d->st, cr->id, &ev, &n)) != GW_OK)
-		goto out;
-	rc = EVP_DigestInit_ex(all, EVP_sha256(), NULL) ? GW_OK : GW_EINTERNAL;
-	for (size_t i = 0; i < n && rc == GW_OK; i++) {
-		char line[STORE_SHA256_HEX + 128];
-		int len;
-
-		if (!EVP_Digest(ev[i].body, strlen(ev[i].body), md, &mdn, EVP_sha256(), NULL)) {
-			rc = GW_EINTERNAL;
-			break;
-		}
-		hex(md, mdn, body_hex);
-		len = snprintf(line, sizeof(line), "%" PRId64 " %s %s %s\n", ev[i].seq, ev[i].kind,
-			       ev[i].ref, body_hex);
-		if (len < 0 || (size_t)len >= sizeof(line) || !EVP_DigestUpdate(all, line, (size_t)len))
-			rc = GW_EINTERNAL;
-	}
-	if (rc == GW_OK && EVP_DigestFinal_ex(all, md, &mdn))
-		hex(md, mdn, cr->manifest_sha256);
-	else if (rc == GW_OK)
-		rc = GW_EINTERNAL;
-out:
-	store_case_evidence_free(ev, n);
-	EVP_MD_CTX_free(all);
-	return rc;
-}
-
 /* Append one evidence item to cr, refresh its manifest, store it. */
 static int evidence(struct domain *d, struct case_row *cr, const char *kind, const char *ref,
 		    const char *body, int64_t now_ms)
@@ -129,7 +75,7 @@ static int evidence(struct domain *d, struct case_row *cr, const char *kind, con
 	int rc;
 
 	if ((rc = store_case_evidence_append(d->st, cr->id, kind, ref, body, NULL)) != GW_OK ||
-	    (rc = manifest(d, cr)) != GW_OK)
+	    (rc = evidence_manifest(d, cr)) != GW_OK)
 		return rc;
 	cr->updated_ms = now_ms;
 	return store_case_update(d->st, cr);

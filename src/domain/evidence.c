@@ -277,8 +277,7 @@ static int commands_item(struct domain *d, const struct order_row *o, const stru
 	return item(d, cr, "commands", "", &t);
 }
 
-/* The manifest over every item of cr, into cr->manifest_sha256. */
-static int manifest(struct domain *d, struct case_row *cr)
+int evidence_manifest(struct domain *d, struct case_row *cr)
 {
 	struct case_evidence_row *ev = NULL;
 	struct text t = {0};
@@ -325,5 +324,5 @@ int evidence_bundle_append(struct domain *d, const struct order_row *o, const st
 	if ((rc = frames_item(d, o, case_row, from, to)) != GW_OK ||
 	    (rc = commands_item(d, o, case_row, from, to)) != GW_OK)
 		return rc;
-	return manifest(d, case_row);
+	return evidence_manifest(d, case_row);
 }

@@ -154,4 +154,10 @@ int evidence_bundle_append(struct domain *d, const struct order_row *o, const st
 			   const struct anomaly_finding *f, int64_t amount_minor,
 			   int64_t rerated_all_minor, struct case_row *case_row);
 
+/* The manifest over every evidence item of cr, into cr->manifest_sha256:
+ * SHA-256 of the lines "seq kind ref sha256(body)\n" in seq order.  Called
+ * again whenever an item is added (a dispute's evidence too).  GW_OK,
+ * GW_ENOMEM, GW_EINTERNAL or a store code. */
+int evidence_manifest(struct domain *d, struct case_row *cr);
+
 #endif
