@@ -6,11 +6,9 @@ keeps (piles, connectors + history, id tokens, transactions, meter samples,
 pile reports, device vars, frames, commands).  Each test starts its own
 gateway; tokens are seeded through the config as an operator would."""
 import json
-import os
-import re
 import time
 
-from gwtest import SRC, Gateway, run
+from gwtest import assert_every_handler_tested, Gateway, run
 from payloads import (BOOT16, OPERATOR, CsrFactory, assert_now, iso_ms, ms, server_calls,
                       sv16, wait_until, whole_second_ms)
 
@@ -644,13 +642,7 @@ def test_sign_certificate_needs_accepted_boot(t):
 
 def test_every_handler_has_a_test_here(t):
     """A row added to src/ocpp16/actions.c with a handler needs a test in this file."""
-    with open(os.path.join(SRC, "src", "ocpp16", "actions.c")) as f:
-        handled = re.findall(r'\{\s*"(\w+)",\s*v16_\w+', f.read())
-    with open(os.path.abspath(__file__)) as f:
-        me = f.read()
-    assert len(handled) >= 14, handled
-    missing = [a for a in handled if '"%s"' % a not in me]
-    assert not missing, "handlers without a test here: %s" % missing
+    assert_every_handler_tested("ocpp16", __file__, 14)
 
 
 run(globals())

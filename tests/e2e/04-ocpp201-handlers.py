@@ -5,11 +5,9 @@ socket - the exact CALLRESULT and the rows kept (piles, connectors +
 history, transactions, tx_events with seqNo replay, meter samples with
 normalized units, pile reports, device vars, commands).  Each test starts
 its own gateway; tokens are seeded through the config."""
-import os
-import re
 import time
 
-from gwtest import SRC, Gateway, run
+from gwtest import assert_every_handler_tested, Gateway, run
 from payloads import (BOOT201, OPERATOR, CsrFactory, assert_now, charging_schedule, iso_ms, ms,
                       notify_event, notify_monitoring_report, notify_report, server_calls,
                       sv201, wait_until, whole_second_ms)
@@ -727,13 +725,7 @@ def test_sign_certificate_refusals(t):
 
 def test_every_handler_has_a_test_here(t):
     """A row added to src/ocpp201/actions.c with a handler needs a test in this file."""
-    with open(os.path.join(SRC, "src", "ocpp201", "actions.c")) as f:
-        handled = re.findall(r'\{\s*"(\w+)",\s*v201_\w+', f.read())
-    with open(os.path.abspath(__file__)) as f:
-        me = f.read()
-    assert len(handled) >= 25, handled
-    missing = [a for a in handled if '"%s"' % a not in me]
-    assert not missing, "handlers without a test here: %s" % missing
+    assert_every_handler_tested("ocpp201", __file__, 25)
 
 
 run(globals())

@@ -379,6 +379,19 @@ def iso(ts=None):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + ".%03dZ" % int((ts % 1) * 1000)
 
 
+def assert_every_handler_tested(room, test_file, at_least):
+    """Every action row of src/<room>/actions.c that names a handler is quoted
+    ("Action") somewhere in test_file: adding a row means adding its test."""
+    prefix = {"ocpp16": "v16_", "ocpp201": "v201_"}[room]
+    with open(os.path.join(SRC, "src", room, "actions.c")) as f:
+        handled = re.findall(r'\{\s*"(\w+)",\s*%s\w+' % prefix, f.read())
+    with open(os.path.abspath(test_file)) as f:
+        me = f.read()
+    assert len(handled) >= at_least, handled
+    missing = [a for a in handled if '"%s"' % a not in me]
+    assert not missing, "handlers without a test in %s: %s" % (os.path.basename(test_file), missing)
+
+
 def run(ns):
     """Run every test_* function of the module; each gets a scratch object.
     Prints 'N passed, M failed' and exits 1 on any failure."""
