@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libconfig.h>
 
@@ -78,6 +79,10 @@ static const struct cfg_row rows[] = {
 
 	STR("api.address", api_address, "127.0.0.1"),
 	INT("api.port", api_port, 8080, -1, 65535),
+	STR("api.tls_cert", api_tls.tls_cert, ""),
+	STR("api.tls_key", api_tls.tls_key, ""),
+	STR("api.tls_ecdsa_cert", api_tls.tls_ecdsa_cert, ""),
+	STR("api.tls_ecdsa_key", api_tls.tls_ecdsa_key, ""),
 
 	INT("api.max_body_bytes", api_max_body_bytes, 65536, 1024, 16 << 20),
 	INT("hooks.timeout_ms", hook_timeout_ms, 10000, 100, 120000),
@@ -165,6 +170,7 @@ void config_defaults(struct gw_config *cfg)
 	sla_calendar_default(&cfg->sla);
 	listener_defaults(&cfg->listeners[0], 0);
 	cfg->n_listeners = 1;
+	snprintf(cfg->api_tls.name, sizeof(cfg->api_tls.name), "api");
 	config_tariff_default(&cfg->tariffs[0]);
 	cfg->n_tariffs = 1;
 }
@@ -448,6 +454,44 @@ static int walk(struct gw_config *cfg, const config_setting_t *group, const char
 	return GW_OK;
 }
 
+/* api.tls_*, checked once the whole file is read: the server chain and its
+ * key go together, a second (ECDSA) chain needs the first (lws loads the
+ * first, transport/tls.c adds the second), and every file named must be
+ * readable now, so --check-config finds a half-configured or mistyped TLS
+ * setup instead of a start-up that fails or silently serves plain HTTP.
+ * A non-empty value always comes from the file, so its setting exists. */
+static int check_api_tls(const struct gw_config *cfg, const config_t *lc, char *err, size_t errlen)
+{
+	const struct gw_listener *l = &cfg->api_tls;
+	const struct {
+		const char *path;
+		const char *file;
+	} files[] = { { "api.tls_cert", l->tls_cert }, { "api.tls_key", l->tls_key },
+		      { "api.tls_ecdsa_cert", l->tls_ecdsa_cert }, { "api.tls_ecdsa_key", l->tls_ecdsa_key } };
+
+	if (l->tls_cert[0] && !l->tls_key[0])
+		return BAD(config_lookup(lc, "api.tls_cert"), "api.tls_cert",
+			   "needs api.tls_key (the key of that chain)");
+	if (l->tls_key[0] && !l->tls_cert[0])
+		return BAD(config_lookup(lc, "api.tls_key"), "api.tls_key",
+			   "needs api.tls_cert (the server chain)");
+	if (l->tls_ecdsa_cert[0] && !l->tls_cert[0])
+		return BAD(config_lookup(lc, "api.tls_ecdsa_cert"), "api.tls_ecdsa_cert",
+			   "a second chain needs api.tls_cert and api.tls_key first");
+	if (l->tls_ecdsa_key[0] && !l->tls_ecdsa_cert[0])
+		return BAD(config_lookup(lc, "api.tls_ecdsa_key"), "api.tls_ecdsa_key",
+			   "needs api.tls_ecdsa_cert");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char why[GW_PATH_MAX + 32];
+
+		if (!files[i].file[0] || access(files[i].file, R_OK) == 0)
+			continue;
+		snprintf(why, sizeof(why), "cannot read %s", files[i].file);
+		return BAD(config_lookup(lc, files[i].path), files[i].path, why);
+	}
+	return GW_OK;
+}
+
 int config_load(struct gw_config *cfg, const char *path, char *err, size_t errlen)
 {
 	config_t lc;
@@ -465,6 +509,8 @@ int config_load(struct gw_config *cfg, const char *path, char *err, size_t errle
 	}
 	snprintf(cfg->source_file, sizeof(cfg->source_file), "%s", path);
 	rc = walk(cfg, config_root_setting(&lc), "", err, errlen);
+	if (rc == GW_OK)
+		rc = check_api_tls(cfg, &lc, err, errlen);
 out:
 	config_destroy(&lc);
 	return rc;

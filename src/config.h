@@ -145,6 +145,11 @@ struct gw_config {
 	/* ---- operator API (issue 5) */
 	char api_address[64];       /* default 127.0.0.1 */
 	int api_port;               /* default 8080; 0 = pick a free port; -1 = off */
+	/* HTTPS for the API (api.tls_*): plain HTTP while api_tls.tls_cert is
+	 * "".  Only name and the tls_cert / tls_key / tls_ecdsa_* fields are
+	 * used; kept as a gw_listener so transport/tls.c loads the second
+	 * (ECDSA) chain exactly as for an OCPP listener. */
+	struct gw_listener api_tls;
 
 	/* ---- orders, tariffs and anomaly detection (issue 4) */
 	struct gw_tariff tariffs[GW_CONFIG_MAX_TARIFFS];

@@ -124,6 +124,17 @@ struct json_object *api_pile_json(struct api_ctx *c, const struct pile_row *p);
  * a store code; c->msg set on errors. */
 int api_order_lookup(struct api_ctx *c, const char *number, struct order_row *o);
 
+/* work_orders.c: the work orders of o folded from its events ev (by seq)
+ * and cases, as a JSON array (new reference); only = one work-order
+ * number, or NULL for all.  See work_orders.c for the states. */
+struct store_event_row;
+struct json_object *api_work_orders_json(const struct gw_env *env, const struct order_row *o,
+					 const struct store_event_row *ev, size_t n_ev,
+					 const struct case_row *cases, size_t n_cases, const char *only);
+/* The number of o's next remote stop, "WO-" ORDER "-" N, into buf.  GW_OK
+ * or a store code. */
+int api_work_order_next(struct api_ctx *c, const struct order_row *o, char *buf, size_t size);
+
 /* pile_password.c: a pile's Basic-auth password from the body (raw UTF-8
  * bytes, may hold NUL: always use *len).  API_PASSWORD_MIN..max bytes, else
  * GW_ECONSTRAINT; absent: GW_OK with *pw NULL, or GW_ECONSTRAINT when
@@ -141,7 +152,7 @@ int api_password_hash(struct api_ctx *c, const char *pw, size_t len, struct stor
 api_handler_fn api_healthz, api_metrics;
 api_handler_fn api_piles_list, api_pile_get;
 api_handler_fn api_pile_create, api_pile_patch, api_pile_delete, api_pile_password;
-api_handler_fn api_orders_list, api_order_get, api_order_stop;
+api_handler_fn api_orders_list, api_order_get, api_order_stop, api_work_order_get;
 api_handler_fn api_cases_list, api_case_get;
 api_handler_fn api_command_send;
 api_handler_fn api_case_decide, api_case_confirm, api_order_appeal;

@@ -12,9 +12,10 @@
  *
  * POST /v1/orders/{number}/stop: RemoteStopTransaction (1.6) /
  * RequestStopTransaction (2.0.1) with the order's transaction id; answers
- * 202 with a work-order number at once and records
- * order.remote_stop_requested, then _accepted / _rejected from the pile's
- * answer (domain/remote_stop.c).  Each change runs in a store savepoint:
+ * 202 with a work-order number ("WO-" ORDER "-" N, work_orders.c) at once
+ * and records order.remote_stop_requested, then _accepted / _rejected from
+ * the pile's answer (domain/remote_stop.c); the end message later marks
+ * it effective.  Each change runs in a store savepoint:
  * joined to this loop turn's group commit when one is open (the reply is
  * written in a later turn, after that commit), else committed here.
  */
@@ -30,7 +31,6 @@
 #include "config.h"
 #include "core/command.h"
 #include "core/env.h"
-#include "domain/billing/order_number.h"
 #include "domain/remote_stop.h"
 #include "store/store.h"
 #include "transport/transport.h"
@@ -42,7 +42,7 @@ struct pending {
 	char identity[GW_IDENTITY_MAX + 1];
 	char action[48];
 	int64_t order_id;       /* stop only */
-	char work_order[24];    /* stop only */
+	char work_order[40];    /* stop only: "WO-" order number "-" N */
 };
 
 /* ---- the generic command ---------------------------------------------- */
@@ -188,17 +188,6 @@ static void on_stop_reply(void *arg, int status, struct json_object *payload, co
 	gw_free(p);
 }
 
-/* A work-order number: the order-number encoding of (now_ms, a counter),
- * so it is unique across restarts and readable over the phone. */
-static void work_order_new(char *buf, size_t size)
-{
-	static unsigned counter;
-	char num[ORDER_NUMBER_BUFSZ];
-
-	order_number_format(((uint64_t)gw_clock_now_ms() << 4) | (counter++ & 15u), num, sizeof(num));
-	snprintf(buf, size, "WO-%s", num);
-}
-
 int api_order_stop(struct api_ctx *c)
 {
 	struct order_row o;
@@ -234,7 +223,11 @@ int api_order_stop(struct api_ctx *c)
 	p->order_id = o.id;
 	snprintf(p->identity, sizeof(p->identity), "%s", o.pile);
 	snprintf(p->action, sizeof(p->action), "%.47s", action);
-	work_order_new(p->work_order, sizeof(p->work_order));
+	if ((rc = api_work_order_next(c, &o, p->work_order, sizeof(p->work_order))) != GW_OK) {
+		gw_free(p);
+		json_object_put(payload);
+		return rc;
+	}
 
 	step = (struct stop_step){ c->env, o.id, p->work_order, c->token ? c->token->name : "", 0, 0, NULL };
 	rc = api_in_batch(c->env, stop_step, &step);

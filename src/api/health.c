@@ -13,6 +13,7 @@
 #include "common/gw_err.h"
 #include "core/dispatch.h"
 #include "core/env.h"
+#include "core/metrics_actions.h"
 #include "rpc/action.h"
 #include "store/store_api.h"
 #include "transport/transport.h"
@@ -133,6 +134,23 @@ static void metrics_actions(struct api_ctx *c, struct text *t, const struct disp
 					put(t, "ocppgw_frames_in_total{version=\"%s\",action=\"%s\","
 					       "result=\"%s\"} %" PRIu64 "\n",
 					    vers[i].name, vers[i].t->rows[r].name, in_names[k], a[r].in[k]);
+	}
+	put(t, "# HELP ocppgw_callerrors_out_total CALLERRORs we answered pile CALLs with, by "
+	       "version, action (\"(unknown)\": no such action, or no parse) and error code.\n"
+	       "# TYPE ocppgw_callerrors_out_total counter\n");
+	for (size_t i = 0; c->env->dispatch && i < sizeof(vers) / sizeof(vers[0]); i++) {
+		const char *const *codes;
+		size_t n_codes;
+		const uint64_t *m = dispatch_error_stats(c->env->dispatch, vers[i].v, &n, &codes,
+							 &n_codes);
+
+		for (size_t r = 0; m && r <= n && r <= vers[i].t->n_rows; r++)
+			for (size_t k = 0; k < n_codes; k++)
+				if (m[r * n_codes + k])
+					put(t, "ocppgw_callerrors_out_total{version=\"%s\",action=\"%s\","
+					       "code=\"%s\"} %" PRIu64 "\n", vers[i].name,
+					    r < n ? vers[i].t->rows[r].name : "(unknown)", codes[k],
+					    m[r * n_codes + k]);
 	}
 	put(t, "# HELP ocppgw_commands_total Our commands to piles by version, action and outcome.\n"
 	       "# TYPE ocppgw_commands_total counter\n");

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
  *
- * orders.c - GET /v1/orders (filters state, pile, id_token, from/to; cursor
- * by id), GET /v1/orders/{number} (typo-tolerant number; events, amounts,
- * linked cases).  POST /v1/orders/{number}/stop lives in commands.c.
+ * orders.c - GET /v1/orders (filters state, pile, id_token, partner,
+ * from/to; cursor by id), GET /v1/orders/{number} (typo-tolerant number;
+ * events, amounts, work orders, linked cases).  POST /v1/orders/{number}/stop
+ * lives in commands.c, the work orders in work_orders.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "common/gw_alloc.h"
 #include "common/gw_err.h"
 #include "common/gw_json.h"
+#include "config.h"
 #include "core/env.h"
 #include "domain/billing/order_number.h"
 #include "store/store_api.h"
@@ -76,14 +78,31 @@ int api_order_lookup(struct api_ctx *c, const char *number, struct order_row *o)
 	return rc;
 }
 
+/* 1 when o belongs to partner p (config_partner_for_token: token prefix,
+ * then the token's group). */
+static int of_partner(struct api_ctx *c, const struct order_row *o, const struct gw_partner *p)
+{
+	struct token_row tok;
+	const struct gw_partner *q;
+
+	q = config_partner_for_token(c->env->cfg, o->id_token,
+				     store_token_get(c->env->store, o->id_token, &tok) == GW_OK ?
+					     tok.group_id : NULL);
+	return q == p;
+}
+
+#define PARTNER_SCAN_MAX 5000 /* orders looked at per page when ?partner= filters */
+
 int api_orders_list(struct api_ctx *c)
 {
 	char state[24], pile[GW_IDENTITY_MAX + 1], token[VOCAB_TOKEN_MAX + 1], cursor[24], *end;
+	char partner[40];
+	const struct gw_partner *p = NULL;
 	struct store_order_filter f;
 	enum order_state st;
 	int64_t ids[API_PAGE_MAX];
 	struct json_object *items;
-	size_t limit, n = 0;
+	size_t limit, n = 0, taken = 0, scanned = 0;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
@@ -97,6 +116,13 @@ int api_orders_list(struct api_ctx *c)
 	api_query(c->rq->query, "pile", pile, sizeof(pile));
 	if (!api_query(c->rq->query, "id_token", token, sizeof(token)))
 		api_query(c->rq->query, "idTag", token, sizeof(token));
+	if (api_query(c->rq->query, "partner", partner, sizeof(partner)) && partner[0]) {
+		for (int i = 0; i < c->env->cfg->n_partners && !p; i++)
+			if (!strcmp(c->env->cfg->partners[i].name, partner))
+				p = &c->env->cfg->partners[i];
+		if (!p)
+			return api_fail(c, GW_EINVAL, "unknown partner '%s'", partner);
+	}
 	if (api_query(c->rq->query, "cursor", cursor, sizeof(cursor)) && cursor[0]) {
 		f.after_id = strtoll(cursor, &end, 10);
 		if (*end || f.after_id < 0)
@@ -105,20 +131,29 @@ int api_orders_list(struct api_ctx *c)
 	f.state = state;
 	f.pile = pile;
 	f.id_token = token;
-	if ((rc = store_api_order_ids(c->env->store, &f, limit, ids, &n)) != GW_OK)
-		return rc;
 	c->body = json_object_new_object();
 	items = json_object_new_array();
 	json_object_object_add(c->body, "items", items);
-	for (size_t i = 0; i < n; i++) {
-		struct order_row o;
-
-		if ((rc = store_order_get(c->env->store, ids[i], &o)) != GW_OK)
+	/* a partner is no store column (config decides who owns a token):
+	 * filter store pages here; the cursor is the last order looked at */
+	do {
+		if ((rc = store_api_order_ids(c->env->store, &f, limit, ids, &n)) != GW_OK)
 			return rc;
-		json_object_array_add(items, api_order_json(&o));
-	}
-	if (n == limit) {
-		snprintf(cursor, sizeof(cursor), "%" PRId64, ids[n - 1]);
+		for (size_t i = 0; i < n && taken < limit; i++) {
+			struct order_row o;
+
+			if ((rc = store_order_get(c->env->store, ids[i], &o)) != GW_OK)
+				return rc;
+			f.after_id = ids[i];
+			scanned++;
+			if (p && !of_partner(c, &o, p))
+				continue;
+			json_object_array_add(items, api_order_json(&o));
+			taken++;
+		}
+	} while (p && taken < limit && n == limit && scanned < PARTNER_SCAN_MAX);
+	if (n == limit || (p && taken == limit)) {
+		snprintf(cursor, sizeof(cursor), "%" PRId64, f.after_id);
 		api_add_str(c->body, "next_cursor", cursor);
 	} else {
 		json_object_object_add(c->body, "next_cursor", NULL);
@@ -169,6 +204,8 @@ int api_order_get(struct api_ctx *c)
 	}
 	c->body = api_order_json(&o);
 	json_object_object_add(c->body, "events", events_json(ev, n_ev));
+	json_object_object_add(c->body, "work_orders",
+			       api_work_orders_json(c->env, &o, ev, n_ev, cases, n_cases, NULL));
 	store_api_events_free(ev, n_ev);
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n_cases; i++)

@@ -32,6 +32,7 @@ const struct api_route api_routes[] = {
 	{ "POST", "/v1/orders/{number}/stop", api_order_stop, GW_SCOPE_OPERATE },
 	{ "POST", "/v1/orders/{number}/force-close", api_order_force_close, GW_SCOPE_OPERATE },
 	{ "POST", "/v1/orders/{number}/cancel", api_order_cancel, GW_SCOPE_OPERATE },
+	{ "GET", "/v1/work-orders/{number}", api_work_order_get, GW_SCOPE_READ },
 	{ "GET", "/v1/refund-cases", api_cases_list, GW_SCOPE_READ },
 	{ "GET", "/v1/refund-cases/{id}", api_case_get, GW_SCOPE_READ },
 	{ "POST", "/v1/refund-cases/{id}/decision", api_case_decide, GW_SCOPE_REVIEW },

@@ -31,13 +31,16 @@
 #include "domain/events.h"
 #include "store/store.h"
 
-/* Domain event -> the webhook event partners receive (NULL: none). */
+/* Domain event -> the webhook event partners receive (NULL: none).  Every
+ * order event a driver would notice is a session.updated; the settlement
+ * is the CDR. */
 static const char *const webhook_of[EV_TYPE_COUNT] = {
 	[EV_ORDER_STARTED] = "session.updated",
 	[EV_ORDER_STATE_CHANGED] = "session.updated",
 	[EV_ORDER_REMOTE_STOP_REQUESTED] = "session.updated",
 	[EV_ORDER_REMOTE_STOP_ACCEPTED] = "session.updated",
 	[EV_ORDER_REMOTE_STOP_REJECTED] = "session.updated",
+	[EV_ORDER_REMOTE_STOP_EFFECTIVE] = "session.updated",
 	[EV_ORDER_ENDED] = "session.updated",
 	[EV_ORDER_SETTLED] = "cdr.created",
 	[EV_ORDER_CANCELLED] = "session.updated",
@@ -116,7 +119,8 @@ static int emit(void *arg, const struct domain_event *ev)
 	gw_log(GW_LOG_INFO, "order=%s event %s%s%s", ev->order_number ? ev->order_number : "-", type,
 	       ev->case_id ? " case=" : "", ev->case_id ? "yes" : "");
 	partner = partner_of(env, ev);
-	if (!partner || (int)ev->type >= EV_TYPE_COUNT || !webhook_of[ev->type])
+	if (!partner || (int)ev->type < 0 || (int)ev->type >= EV_TYPE_COUNT ||
+	    !webhook_of[ev->type])
 		goto out;
 	/* the history row's seq makes a stable, unique event id: a retried
 	 * delivery carries the same id, so partners can de-duplicate */

@@ -19,6 +19,7 @@ static const char *const type_names[EV_TYPE_COUNT] = {
 	[EV_ORDER_REMOTE_STOP_REQUESTED] = "order.remote_stop_requested",
 	[EV_ORDER_REMOTE_STOP_ACCEPTED] = "order.remote_stop_accepted",
 	[EV_ORDER_REMOTE_STOP_REJECTED] = "order.remote_stop_rejected",
+	[EV_ORDER_REMOTE_STOP_EFFECTIVE] = "order.remote_stop_effective",
 	[EV_ORDER_ENDED] = "order.ended",
 	[EV_ORDER_SETTLED] = "order.settled",
 	[EV_ORDER_CANCELLED] = "order.cancelled",

@@ -3,7 +3,8 @@
  * order.c - orders: one per transaction of either version, created at the
  * start (or by the first end / update of a transaction whose start we never
  * saw: orphan = 1), with the connector's tariff snapshotted; sub-states
- * moved by what piles report; the end handed to settle.c.
+ * moved by what piles report; the end handed to settle.c (after the
+ * remote stops waiting for it are marked effective, remote_stop.c).
  *
  * Sub-states (DESIGN.md "Orders"): awaiting_plug until strong plug
  * evidence (a CHARGING / SUSPENDED_* status, a status whose plug evidence
@@ -33,6 +34,7 @@
 #include "common/gw_log.h"
 #include "config.h"
 #include "domain/order.h"
+#include "domain/remote_stop.h"
 
 #define DEFAULT_P_MAX_W 22000
 #define DEFAULT_TARIFF "default"
@@ -266,6 +268,10 @@ int order_on_tx_end(struct domain *d, const struct order_ctx *c, const struct tx
 		event_i64(&b, "meter_stop_wh", tx->meter_stop_wh);
 	event_i64(&b, "late", settled(o.state));
 	if ((rc = domain_emit(d, &b)) != GW_OK)
+		return rc;
+	/* an accepted remote stop's work order learns its end came (once; a
+	 * settled order is past that: force-closed, or a repeated end) */
+	if ((rc = remote_stop_on_end(d, &o, tx)) != GW_OK)
 		return rc;
 	if ((rc = order_settle(d, c, &o, tx)) != GW_OK)
 		return rc;

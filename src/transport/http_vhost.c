@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT
  *
- * http_vhost.c - the operator API's plain HTTP/1.1 listener: one more vhost
- * on the transport's lws context and libev loop (transport.h, "the operator
- * HTTP listener").
+ * http_vhost.c - the operator API's HTTP/1.1 listener: one more vhost on
+ * the transport's lws context and libev loop (transport.h, "the operator
+ * HTTP listener"), plain or, when cfg->api_tls names a server chain, HTTPS
+ * only (TLS 1.2+, forward-secret AEAD suites, an optional second ECDSA
+ * chain loaded by tls.c as for an OCPP listener; a plain-HTTP client on
+ * that port gets no answer: lws's non-TLS-on-TLS-port option stays off).
  *
  * Flow of one connection through http_callback():
  *   HTTP                -> method, path, query, Authorization, Content-Type
@@ -25,6 +28,7 @@
 #include <string.h>
 
 #include <libwebsockets.h>
+#include <openssl/ssl.h>
 
 #include "common/gw_alloc.h"
 #include "common/gw_err.h"
@@ -35,6 +39,16 @@
 #define HTTP_REQ_MAGIC 0x48545251u /* "HTRQ" */
 #define HTTP_CHUNK 16384           /* body bytes written per writable turn */
 #define HTTP_WAIT_S 300            /* an unanswered request is dropped after this */
+
+/* HTTPS: operators' clients are current software, so only forward-secret
+ * AEAD suites for TLS 1.2 (TLS 1.3 keeps OpenSSL's own list).  Unlike the
+ * OCPP listeners, no static-RSA suite is needed: OCPP's mandatory suites
+ * (A00.FR.317) are for piles.  No compression, no renegotiation. */
+#define HTTPS_CIPHERS                                                   \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"    \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"    \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+#define HTTPS_OPTIONS (SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION)
 
 /* One per API listener; lives in the vhost's protocol private memory, freed
  * by lws with the vhost. */
@@ -335,6 +349,21 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	struct http_req *r;
 
 	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS: {
+		/* user = the vhost SSL_CTX, in = the lws_vhost being made (its
+		 * user is the transport, see transport_http_listen): TLS 1.2
+		 * floor and the ECDSA chain, by the OCPP listeners' own code */
+		struct transport *t = in ? lws_get_vhost_user((struct lws_vhost *)in) : NULL;
+		struct ws_vhost vh;
+
+		if (!t)
+			return 0;
+		memset(&vh, 0, sizeof(vh));
+		vh.t = t;
+		vh.l = &t->cfg->api_tls;
+		return tls_load_extra(&vh, user);
+	}
+
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		(void)in; /* never read `in` here (NN-2025-0102): no upgrades */
 		return -1;
@@ -413,24 +442,34 @@ void *http_req_user(const struct http_req *r)
 int transport_http_listen(struct transport *t, const char *address, int port,
 			  const struct http_hooks *h, int *bound_port)
 {
+	const struct gw_listener *tls;
 	struct lws_context_creation_info info;
 	struct http_vhost *hv;
 	struct lws_vhost *v;
 
 	if (!t || !h || !h->on_request || port < 0 || port > 65535)
 		return GW_EINVAL;
+	tls = &t->cfg->api_tls;
 	memset(&info, 0, sizeof(info));
 	info.vhost_name = "api";
 	info.port = port;
 	info.iface = address && address[0] ? address : NULL;
 	info.protocols = http_protocols;
 	info.alpn = "http/1.1";
+	info.user = t; /* for LOAD_EXTRA_SERVER_VERIFY_CERTS, before the priv below exists */
 	info.keepalive_timeout = t->cfg->handshake_timeout_s > 0 ? t->cfg->handshake_timeout_s : 5;
 	info.timeout_secs_ah_idle = (unsigned int)info.keepalive_timeout;
+	if (tls->tls_cert[0]) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = tls->tls_cert;
+		info.ssl_private_key_filepath = tls->tls_key;
+		info.ssl_cipher_list = HTTPS_CIPHERS;
+		info.ssl_options_set = HTTPS_OPTIONS;
+	}
 	v = lws_create_vhost(t->ctx, &info);
 	if (!v) {
-		gw_log(GW_LOG_ERR, "api: cannot listen on %s:%d (port in use?)",
-		       info.iface ? info.iface : "*", port);
+		gw_log(GW_LOG_ERR, "api: cannot listen on %s:%d (port in use%s?)",
+		       info.iface ? info.iface : "*", port, tls->tls_cert[0] ? " or bad TLS files" : "");
 		return GW_ECONFIG;
 	}
 	hv = lws_protocol_vh_priv_zalloc(v, &http_protocols[0], sizeof(*hv));
@@ -444,6 +483,7 @@ int transport_http_listen(struct transport *t, const char *address, int port,
 	hv->port = lws_get_vhost_listen_port(v);
 	if (bound_port)
 		*bound_port = hv->port;
-	gw_log(GW_LOG_NOTICE, "api: listening on %s:%d", info.iface ? info.iface : "*", hv->port);
+	gw_log(GW_LOG_NOTICE, "api: listening on %s:%d (%s)", info.iface ? info.iface : "*", hv->port,
+	       tls->tls_cert[0] ? "https" : "plain http");
 	return GW_OK;
 }

@@ -3,7 +3,7 @@
  * test_api.c - the operator API's tables: every route of the table is in
  * docs/openapi.yaml with its method (a text scan of the paths section),
  * pattern matching with {x} segments, 404 vs 405, the error map, bearer
- * token checks.
+ * token checks, the CALLERROR-by-code counters behind /metrics.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -16,7 +16,10 @@
 #include "api/api_int.h"
 #include "common/gw_err.h"
 #include "config.h"
+#include "core/conn.h"
 #include "core/env.h"
+#include "core/metrics_actions.h"
+#include "rpc/action.h"
 
 static char *slurp(const char *path)
 {
@@ -186,6 +189,53 @@ static void test_query(void)
 	CU_ASSERT(!api_query("", "a", buf, sizeof(buf)));
 }
 
+/* CALLERRORs we send, by version, action row and code (metrics_actions.c). */
+static void test_callerror_counts(void)
+{
+	struct dispatch d;
+	const struct action_table *t = &v16_actions;
+	const char *const *codes;
+	const uint64_t *m;
+	size_t rows, n_codes, k_form = 0, k_generic = 0, k_impl = 0;
+
+	memset(&d, 0, sizeof(d));
+	CU_ASSERT_EQUAL_FATAL(dispatch_metrics_new(&d), GW_OK);
+	dispatch_count_error(&d, OCPP_16, &t->rows[1], "FormationViolation");
+	dispatch_count_error(&d, OCPP_16, &t->rows[1], "FormationViolation");
+	dispatch_count_error(&d, OCPP_16, &t->rows[1], "NoSuchCode");  /* -> GenericError */
+	dispatch_count_error(&d, OCPP_16, NULL, "NotImplemented");       /* unknown action */
+	dispatch_count_error(&d, OCPP_16, &t->rows[0], NULL);            /* nothing sent */
+	dispatch_count_error(&d, OCPP_201, &v201_actions.rows[0], "FormatViolation");
+	m = dispatch_error_stats(&d, OCPP_16, &rows, &codes, &n_codes);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(rows, t->n_rows);
+	for (size_t k = 0; k < n_codes; k++) {
+		k_form = strcmp(codes[k], "FormationViolation") ? k_form : k;
+		k_generic = strcmp(codes[k], "GenericError") ? k_generic : k;
+		k_impl = strcmp(codes[k], "NotImplemented") ? k_impl : k;
+	}
+	CU_ASSERT_EQUAL(m[1 * n_codes + k_form], 2);
+	CU_ASSERT_EQUAL(m[1 * n_codes + k_generic], 1);
+	CU_ASSERT_EQUAL(m[rows * n_codes + k_impl], 1);
+	{
+		uint64_t sum = 0;
+
+		for (size_t i = 0; i < (rows + 1) * n_codes; i++)
+			sum += m[i];
+		CU_ASSERT_EQUAL(sum, 4);
+	}
+	/* the per-action stats before the matrix are untouched */
+	for (size_t r = 0; r < rows; r++)
+		CU_ASSERT_EQUAL(d.acts[OCPP_16][r].in[DISPATCH_IN_ERROR], 0);
+	m = dispatch_error_stats(&d, OCPP_201, &rows, &codes, &n_codes);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	for (size_t k = 0; k < n_codes; k++)
+		CU_ASSERT_EQUAL(m[k], strcmp(codes[k], "FormatViolation") ? 0 : 1);
+	CU_ASSERT_PTR_NULL(dispatch_error_stats(&d, OCPP_NONE, &rows, &codes, &n_codes));
+	CU_ASSERT_EQUAL(rows, 0);
+	dispatch_metrics_free(&d);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -199,6 +249,7 @@ int main(void)
 	CU_add_test(s, "error map", test_error_map);
 	CU_add_test(s, "bearer tokens", test_bearer);
 	CU_add_test(s, "query arguments", test_query);
+	CU_add_test(s, "CALLERRORs counted by code", test_callerror_counts);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

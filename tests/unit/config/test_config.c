@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * test_config.c - the config table: defaults, every shipped file loads,
- * bad values and unknown settings are refused with their line, lists. */
+ * bad values and unknown settings are refused with their line, lists,
+ * the API's TLS settings. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,51 @@ static void test_bad_settings_name_their_line(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, rows[i].expect));
 		config_cleanup(&cfg);
 	}
+	unlink(path);
+}
+
+/* api.tls_*: both halves of the chain or none, a second chain only after
+ * the first, readable files; the error names the setting and its line. */
+static void test_api_tls(void)
+{
+	static const struct {
+		const char *text;
+		const char *expect;
+	} bad[] = {
+		{ "api: {\n tls_cert = \"/etc/hostname\";\n};\n",
+		  ":2: setting 'api.tls_cert': needs api.tls_key" },
+		{ "api: { port = 1;\n\n tls_key = \"/etc/hostname\"; };\n",
+		  ":3: setting 'api.tls_key': needs api.tls_cert" },
+		{ "api: { tls_ecdsa_cert = \"/etc/hostname\"; };\n",
+		  ":1: setting 'api.tls_ecdsa_cert': a second chain needs api.tls_cert" },
+		{ "api: { tls_cert = \"/etc/hostname\"; tls_key = \"/etc/hostname\";\n"
+		  " tls_ecdsa_key = \"/etc/hostname\"; };\n",
+		  ":2: setting 'api.tls_ecdsa_key': needs api.tls_ecdsa_cert" },
+		{ "api: { tls_cert = \"/etc/hostname\";\n tls_key = \"/no/such/key.pem\"; };\n",
+		  ":2: setting 'api.tls_key': cannot read /no/such/key.pem" },
+		{ "api: { tls_crt = \"/etc/hostname\"; };\n", "'api.tls_crt': unknown setting" },
+	};
+	struct gw_config cfg;
+	char err[256] = "";
+
+	config_defaults(&cfg);
+	CU_ASSERT_STRING_EQUAL(cfg.api_tls.tls_cert, ""); /* plain HTTP by default */
+	CU_ASSERT_STRING_EQUAL(cfg.api_tls.name, "api");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		CU_ASSERT_EQUAL(load_text(&cfg, bad[i].text, err, sizeof(err)), GW_ECONFIG);
+		if (!strstr(err, bad[i].expect))
+			fprintf(stderr, "row %zu: '%s' lacks '%s'\n", i, err, bad[i].expect);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].expect));
+		config_cleanup(&cfg);
+	}
+	CU_ASSERT_EQUAL(load_text(&cfg, "api: { tls_cert = \"/etc/hostname\"; tls_key = \"/etc/hostname\";"
+				  " tls_ecdsa_cert = \"/etc/hostname\"; };\n", err, sizeof(err)),
+			GW_OK);
+	CU_ASSERT_STRING_EQUAL(cfg.api_tls.tls_cert, "/etc/hostname");
+	CU_ASSERT_STRING_EQUAL(cfg.api_tls.tls_ecdsa_cert, "/etc/hostname");
+	CU_ASSERT_STRING_EQUAL(cfg.api_tls.tls_ecdsa_key, ""); /* the key may sit in the chain file */
+	config_cleanup(&cfg);
 	unlink(path);
 }
 
@@ -303,6 +349,7 @@ int main(void)
 	CU_add_test(s, "shipped files load", test_shipped_files);
 	CU_add_test(s, "values and lists", test_values_and_lists);
 	CU_add_test(s, "bad settings name their line", test_bad_settings_name_their_line);
+	CU_add_test(s, "api TLS settings", test_api_tls);
 	CU_add_test(s, "missing file", test_missing_file);
 	CU_add_test(s, "dump reloads", test_dump_reloads);
 	CU_add_test(s, "tariffs and connectors", test_tariffs_and_connectors);

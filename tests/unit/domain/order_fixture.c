@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/gw_err.h"
+#include "domain/event_names.h"
 #include "order_fixture.h"
 
 static void copy_field(const struct domain_event *ev, const char *name, char *out, size_t cap)
@@ -37,6 +38,10 @@ static int rec_emit(void *arg, const struct domain_event *ev)
 	copy_field(ev, "to", e->to, sizeof(e->to));
 	copy_field(ev, "sub_state", e->sub_state, sizeof(e->sub_state));
 	copy_field(ev, "amount_minor", amount, sizeof(amount));
+	copy_field(ev, "work_order", e->work_order, sizeof(e->work_order));
+	copy_field(ev, "outcome", e->outcome, sizeof(e->outcome));
+	copy_field(ev, "delay_ms", e->delay_ms, sizeof(e->delay_ms));
+	copy_field(ev, "within_timeout", e->within_timeout, sizeof(e->within_timeout));
 	if (amount[0]) {
 		e->have_amount = 1;
 		sscanf(amount, "%lld", (long long *)&e->amount_minor);
@@ -45,6 +50,14 @@ static int rec_emit(void *arg, const struct domain_event *ev)
 	CU_ASSERT(ev->order_id > 0);
 	CU_ASSERT_PTR_NOT_NULL(ev->order_number);
 	CU_ASSERT_STRING_NOT_EQUAL(event_type_name(ev->type), "unknown");
+	if (r->st) {
+		int64_t seq = 0;
+
+		CU_ASSERT_EQUAL(store_order_event_append(r->st, ev->order_id, ev->case_id, ev->at_ms,
+							 event_source_name(ev->source), ev->source_ref,
+							 event_type_name(ev->type), "{}", &seq),
+				GW_OK);
+	}
 	return GW_OK;
 }
 

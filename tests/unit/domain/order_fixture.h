@@ -25,6 +25,10 @@ struct rec_event {
 	char sub_state[24];
 	int64_t amount_minor;
 	int have_amount;
+	char work_order[48];
+	char outcome[32];
+	char delay_ms[24];       /* "" = no such field */
+	char within_timeout[8];  /* "true" / "false" / "" */
 };
 
 struct rec {
@@ -34,6 +38,9 @@ struct rec {
 	char cmd_currency[REC_CMDS][4]; /* cmd[i].currency, copied ("" = none) */
 	size_t n_cmd;
 	int command_rc; /* what command() answers */
+	struct store *st; /* non-NULL: every event is also appended to order_events
+	                   * there, as the real sink does (the remote-stop tests
+	                   * need the history back) */
 };
 
 struct ofx {

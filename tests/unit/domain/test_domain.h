@@ -16,6 +16,7 @@ int test_tx16_register(void);
 int test_tx201_register(void);
 int test_orders_register(void);
 int test_sweep_register(void);
+int test_remote_stop_register(void);
 
 struct fx {
 	struct store *st;

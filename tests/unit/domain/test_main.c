@@ -152,7 +152,8 @@ struct meter_sample smp_wh(int64_t at_ms, double wh)
 int main(void)
 {
 	int (*reg[])(void) = {test_basic_register, test_tx16_register, test_tx201_register,
-			      test_orders_register, test_sweep_register};
+			      test_orders_register, test_sweep_register,
+			      test_remote_stop_register};
 	unsigned failed;
 
 	gw_log_level = GW_LOG_ERR - 1;
