@@ -21,6 +21,7 @@
 
 #include "common/gw_err.h"
 #include "common/gw_log.h"
+#include "common/gw_money.h"
 #include "common/gw_time.h"
 #include "config.h"
 #include "core/command.h"
@@ -139,32 +140,6 @@ out:
 	return rc;
 }
 
-/* Decimal text of amount minor units with minor_exp (0..4) decimals, from
- * integers only (no float rounding on money); returns 10^exp. */
-static int64_t money_text(char *buf, size_t size, int64_t amount_minor, int minor_exp)
-{
-	int64_t scale = 1, mag = amount_minor < 0 ? -amount_minor : amount_minor;
-	int exp = minor_exp < 0 ? 0 : minor_exp > 4 ? 4 : minor_exp;
-
-	for (int i = 0; i < exp; i++)
-		scale *= 10;
-	if (!exp)
-		snprintf(buf, size, "%lld", (long long)amount_minor);
-	else
-		snprintf(buf, size, "%s%lld.%0*lld", amount_minor < 0 ? "-" : "", (long long)(mag / scale),
-			 exp, (long long)(mag % scale));
-	return scale;
-}
-
-static struct json_object *money(int64_t amount_minor, int minor_exp)
-{
-	char buf[64];
-	int64_t scale = money_text(buf, sizeof(buf), amount_minor, minor_exp);
-
-	/* a JSON number whose text is exact */
-	return json_object_new_double_s((double)amount_minor / (double)scale, buf);
-}
-
 static struct json_object *evse_obj(int evse_id)
 {
 	struct json_object *e = json_object_new_object();
@@ -217,14 +192,14 @@ static int w16_cost(const struct gw_config *cfg, const struct domain_cmd *c)
 static struct json_object *b16_cost(const struct gw_config *cfg, const struct domain_cmd *c)
 {
 	struct json_object *p = json_object_new_object(), *data = json_object_new_object();
-	char total[64];
+	char total[GW_MONEY_STRLEN];
 
 	if (!p || !data) {
 		json_object_put(p);
 		json_object_put(data);
 		return NULL;
 	}
-	money_text(total, sizeof(total), c->amount_minor, c->minor_exp);
+	gw_money_text(c->amount_minor, c->minor_exp, total, sizeof(total));
 	json_object_object_add(data, "transactionId", json_object_new_int64(c->tx_id));
 	json_object_object_add(data, "totalCost", json_object_new_string(total));
 	json_object_object_add(data, "currency", json_object_new_string(c->currency ? c->currency : ""));
@@ -269,7 +244,7 @@ static struct json_object *b201_cost(const struct gw_config *cfg, const struct d
 	(void)cfg;
 	struct json_object *p = json_object_new_object();
 
-	json_object_object_add(p, "totalCost", money(c->amount_minor, c->minor_exp));
+	json_object_object_add(p, "totalCost", gw_money_json(c->amount_minor, c->minor_exp));
 	json_object_object_add(p, "transactionId", json_object_new_string(c->pile_tx_id ? c->pile_tx_id : ""));
 	return p;
 }

@@ -6,11 +6,10 @@
  * double as its serialisation (json_object_new_double_s), so the wire text
  * is exact whatever the binary double is.
  */
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/gw_money.h"
 #include "ocpp201/v201.h"
 
 /* ISO 4217 currencies whose minor unit is not 1/100, sorted by strcmp
@@ -41,17 +40,5 @@ int v201_currency_exp(const char *currency)
 
 struct json_object *v201_cost_json(int64_t amount_minor, const char *currency)
 {
-	static const uint64_t pow10[] = {1, 10, 100, 1000, 10000};
-	int exp = v201_currency_exp(currency);
-	/* magnitude in unsigned arithmetic: -INT64_MIN does not fit int64 */
-	uint64_t mag = amount_minor < 0 ? 0 - (uint64_t)amount_minor : (uint64_t)amount_minor;
-	const char *sign = amount_minor < 0 ? "-" : "";
-	char buf[32];
-
-	if (exp == 0)
-		snprintf(buf, sizeof(buf), "%s%" PRIu64, sign, mag);
-	else
-		snprintf(buf, sizeof(buf), "%s%" PRIu64 ".%0*" PRIu64, sign, mag / pow10[exp], exp,
-			 mag % pow10[exp]);
-	return json_object_new_double_s(strtod(buf, NULL), buf);
+	return gw_money_json(amount_minor, v201_currency_exp(currency));
 }

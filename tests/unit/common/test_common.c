@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT
  * test_common.c - gw_time (RFC 3339 both ways), gw_alloc failure injection,
  * gw_strerror, gw_log level names. */
+#include <stdint.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
+#include <json-c/json.h>
 
 #include "common/gw_alloc.h"
 #include "common/gw_clock.h"
 #include "common/gw_err.h"
 #include "common/gw_log.h"
+#include "common/gw_money.h"
 #include "common/gw_time.h"
 
 static int64_t parse(const char *s, int *rc)
@@ -115,6 +118,29 @@ static void test_fake_clock(void)
 	CU_ASSERT(gw_clock_now_ms() > 1700000000000LL);
 }
 
+/* Money text from integers only: signs, padding, exponents 0..4 and the
+ * extremes (INT64_MIN has no int64 magnitude); JSON keeps the exact text. */
+static void test_money_text(void)
+{
+	static const struct { int64_t minor; int exp; const char *text; } rows[] = {
+		{ 1234, 2, "12.34" },   { 5, 2, "0.05" },      { -5, 2, "-0.05" },
+		{ -1234, 2, "-12.34" }, { 0, 2, "0.00" },      { 1200, 0, "1200" },
+		{ -7, 0, "-7" },        { 31416, 4, "3.1416" }, { 1, 3, "0.001" },
+		{ 99, 9, "0.0099" },    { 99, -1, "99" },
+		{ INT64_MAX, 2, "92233720368547758.07" },
+		{ INT64_MIN, 2, "-92233720368547758.08" },
+	};
+	char buf[GW_MONEY_STRLEN];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		CU_ASSERT_STRING_EQUAL(gw_money_text(rows[i].minor, rows[i].exp, buf, sizeof(buf)),
+				       rows[i].text);
+	struct json_object *j = gw_money_json(-105, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string(j), "-1.05");
+	json_object_put(j);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -129,6 +155,7 @@ int main(void)
 	CU_add_test(s, "alloc failure injection", test_alloc_failure_injection);
 	CU_add_test(s, "strerror and levels", test_strerror_and_levels);
 	CU_add_test(s, "fake clock", test_fake_clock);
+	CU_add_test(s, "money text", test_money_text);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
