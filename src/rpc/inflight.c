@@ -7,7 +7,9 @@
  * commit).  A second CALL with an id still in the set is a duplicate
  * (PROTOCOL.md §1.2 "unique id already being handled").  Bounded: a pile
  * that floods CALLs without waiting for replies gets GW_EBUSY.  A pile
- * normally has 0 or 1 id in flight, so a linear scan is the right size.
+ * normally has 0 or 1 id in flight, so slot 0 is inline (no heap for an
+ * idle pile), the rest live in an array made on the second id and freed
+ * when the set is back to one, and a linear scan is the right size.
  */
 #include <string.h>
 
@@ -15,15 +17,14 @@
 #include "common/gw_err.h"
 #include "rpc/rpc.h"
 
+#define MORE_FIRST 3 /* first size of `more`: 4 ids in flight without regrowing */
+
 int rpc_inflight_init(struct rpc_inflight *s, size_t max)
 {
-	s->count = 0;
-	s->max = max ? max : RPC_INFLIGHT_DEFAULT;
-	s->ids = gw_calloc(s->max, sizeof(*s->ids));
-	if (!s->ids) {
-		s->max = 0;
-		return GW_ENOMEM;
-	}
+	memset(s, 0, sizeof(*s));
+	if (!max)
+		max = RPC_INFLIGHT_DEFAULT;
+	s->max = (uint16_t)(max > UINT16_MAX ? UINT16_MAX : max);
 	return GW_OK;
 }
 
@@ -31,24 +32,51 @@ void rpc_inflight_cleanup(struct rpc_inflight *s)
 {
 	if (!s)
 		return;
-	GW_FREE(s->ids);
+	GW_FREE(s->more);
+	s->more_cap = 0;
 	s->count = 0;
 	s->max = 0;
 }
 
-static size_t find(const struct rpc_inflight *s, const char *id)
+static char *slot(struct rpc_inflight *s, size_t i)
+{
+	return i ? s->more[i - 1] : s->one;
+}
+
+static size_t find(struct rpc_inflight *s, const char *id)
 {
 	size_t i;
 
 	for (i = 0; i < s->count; i++)
-		if (strcmp(s->ids[i], id) == 0)
+		if (strcmp(slot(s, i), id) == 0)
 			return i;
 	return s->count;
+}
+
+/* Room for slot s->count.  GW_OK or GW_ENOMEM (nothing changed). */
+static int reserve(struct rpc_inflight *s)
+{
+	size_t want = s->count; /* slots needed in `more` after the add */
+	size_t ncap;
+	void *nb;
+
+	if (!s->count || want <= s->more_cap)
+		return GW_OK;
+	ncap = s->more_cap ? 2u * s->more_cap : MORE_FIRST;
+	if (ncap > (size_t)s->max - 1)
+		ncap = (size_t)s->max - 1;
+	nb = gw_realloc(s->more, ncap * sizeof(*s->more));
+	if (!nb)
+		return GW_ENOMEM;
+	s->more = nb;
+	s->more_cap = (uint16_t)ncap;
+	return GW_OK;
 }
 
 int rpc_inflight_add(struct rpc_inflight *s, const char *id)
 {
 	size_t len = id ? strlen(id) : 0;
+	int rc;
 
 	if (len < 1 || len > RPC_ID_MAX)
 		return GW_EINVAL;
@@ -56,7 +84,11 @@ int rpc_inflight_add(struct rpc_inflight *s, const char *id)
 		return GW_EDUP;
 	if (s->count >= s->max)
 		return GW_EBUSY;
-	memcpy(s->ids[s->count++], id, len + 1);
+	rc = reserve(s);
+	if (rc)
+		return rc;
+	memcpy(slot(s, s->count), id, len + 1);
+	s->count++;
 	return GW_OK;
 }
 
@@ -69,6 +101,11 @@ int rpc_inflight_remove(struct rpc_inflight *s, const char *id)
 	/* order does not matter: move the last slot into the hole */
 	s->count--;
 	if (i != s->count)
-		memcpy(s->ids[i], s->ids[s->count], sizeof(s->ids[i]));
+		memcpy(slot(s, i), slot(s, s->count), RPC_ID_MAX + 1);
+	if (s->count <= 1 && s->more) {
+		/* back to the usual 0 or 1: give the array back */
+		GW_FREE(s->more);
+		s->more_cap = 0;
+	}
 	return GW_OK;
 }

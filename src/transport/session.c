@@ -14,6 +14,9 @@
  * Bounds: inbound messages <= cfg->max_message_bytes (1009 above, checked
  * before allocating), outbound queue <= cfg->max_outbound_bytes (closed
  * with 1008 above).
+ * Memory of an idle session: the struct alone (bench: bytes per idle
+ * pile).  A message in one rx chunk is handed up from lws's buffer; only a
+ * message spanning chunks gets a buffer, freed once it is delivered.
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -133,7 +136,7 @@ const char *session_identity(const struct ws_session *s)
 
 enum ocpp_version session_version(const struct ws_session *s)
 {
-	return s->version;
+	return (enum ocpp_version)s->version;
 }
 
 int session_security_profile(const struct ws_session *s)
@@ -198,8 +201,8 @@ struct ws_session *session_new(struct transport *t, struct ws_vhost *vh, struct 
 	s->t = t;
 	s->vh = vh;
 	s->wsi = wsi;
-	s->version = v;
-	s->profile = vh->l->security_profile;
+	s->version = (uint8_t)v;
+	s->profile = (uint8_t)vh->l->security_profile;
 	snprintf(s->identity, sizeof(s->identity), "%s", identity);
 	peer_of(wsi, s->peer, sizeof(s->peer));
 	return s;
@@ -224,6 +227,7 @@ void session_destroy(struct ws_session *s)
 	session_closed(s);
 	txq_clear(s);
 	GW_FREE(s->rx);
+	GW_FREE(s->close_reason);
 	s->magic = 0;
 	gw_free(s);
 }
@@ -268,7 +272,7 @@ int session_established(struct ws_session *s)
 	registry_insert(t, s);
 	s->opened = 1;
 	gw_log(GW_LOG_INFO, "cp=%s peer=%s open %s profile %d", s->identity, s->peer,
-	       subprotocol_name(s->version), s->profile);
+	       subprotocol_name((enum ocpp_version)s->version), s->profile);
 	if (t->h.on_open)
 		t->h.on_open(t->h.arg, s);
 	return 0;
@@ -283,11 +287,35 @@ void session_closed(struct ws_session *s)
 
 /* ---- inbound --------------------------------------------------------- */
 
-static int close_now(struct ws_session *s, enum lws_close_status st, const char *why)
+/* Refuse what the peer is sending and close with st.  Returning -1 from
+ * RECEIVE is not enough in lws 4.1.6: it stops parsing mid-chunk, moves the
+ * wsi to "waiting to send close" and asks for a writable turn - but if more
+ * of the refused message reaches the socket before that turn (a message
+ * over the cap arriving in many chunks or fragments, or a 1 KiB rx chunk
+ * that holds only its start), lws parses it in that state, bails a second
+ * time and hangs up without the close frame (seen with strace: no write
+ * between the two lws_read_h1 bails, then shutdown).  So: stop reading
+ * (lws keeps what it already read in its buflist, freed with the wsi),
+ * then send the close from the writable turn like any session_close(). */
+static int refuse(struct ws_session *s, enum lws_close_status st, const char *why)
 {
-	lws_close_reason(s->wsi, st, (unsigned char *)why, strlen(why));
-	s->closing = 1;
-	return -1;
+	gw_log(GW_LOG_NOTICE, "cp=%s peer=%s %s: closing %d", s->identity, s->peer, why, (int)st);
+	GW_FREE(s->rx);
+	session_close(s, (int)st, why);
+	if (!s->rx_paused) {
+		s->rx_paused = 1;
+		lws_rx_flow_control(s->wsi, 0);
+	}
+	return 0;
+}
+
+/* Hand one whole message up.  buf is not NUL-terminated (transport.h). */
+static void deliver(struct ws_session *s, const char *buf, size_t len)
+{
+	struct transport *t = s->t;
+
+	if (t->h.on_message)
+		t->h.on_message(t->h.arg, s, buf, len);
 }
 
 int session_receive(struct ws_session *s, const void *in, size_t len)
@@ -295,12 +323,17 @@ int session_receive(struct ws_session *s, const void *in, size_t len)
 	struct transport *t = s->t;
 	size_t cap = t->cfg->max_message_bytes > 0 ? (size_t)t->cfg->max_message_bytes : 65536;
 	size_t remain = lws_remaining_packet_payload(s->wsi);
+	int first = lws_is_first_fragment(s->wsi);
+	int last = !remain && lws_is_final_fragment(s->wsi);
 	size_t need;
 
-	if (lws_is_first_fragment(s->wsi))
-		s->rx_len = 0;
+	if (first) {
+		/* lws refuses a new message inside a fragmented one ("bad
+		 * cont"), so nothing is half-assembled here; be sure anyway */
+		GW_FREE(s->rx);
+	}
 	if (lws_frame_is_binary(s->wsi))
-		return close_now(s, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "text frames only");
+		return refuse(s, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "text frames only");
 	/* data counts as proof of life, like a pong - but at most every
 	 * VALIDITY_EVERY_MS: lws re-inserts the connection's timer into one
 	 * sorted list per call, O(piles), which at 10k piles was 80 % of the
@@ -317,39 +350,50 @@ int session_receive(struct ws_session *s, const void *in, size_t len)
 
 	/* the cap is checked against what the frame header announced, before
 	 * a byte is allocated for it (PROTOCOL.md §3.2) */
-	need = s->rx_len + len;
+	need = (s->rx ? s->rx->len : 0) + len;
 	if (len > cap || remain > cap || need > cap || need + remain > cap) {
-		gw_log(GW_LOG_WARN, "cp=%s peer=%s message over %zu bytes: closing 1009", s->identity,
-		       s->peer, cap);
-		return close_now(s, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
+		gw_log(GW_LOG_WARN, "cp=%s peer=%s message over %zu bytes", s->identity, s->peer,
+		       cap);
+		return refuse(s, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
 	}
-	if (need + remain + 1 > s->rx_cap) {
-		size_t ncap = need + remain + 1;
-		char *nb;
+	if (first && last) {
+		/* the whole message in one chunk (nearly every OCPP message at
+		 * RX_CHUNK): hand up lws's own bytes, no copy.  Read-only: lws
+		 * 4.1.6 may deliver straight from its read buffer, where
+		 * in[len] is the first byte of the next frame (writing a NUL
+		 * there turned the next frame into a bad continuation, 1002). */
+		deliver(s, in, len);
+		goto done;
+	}
+	/* a message in several chunks: a buffer for this message only, sized
+	 * from what the current frame announced; fragments of a message whose
+	 * total nobody announced grow it geometrically */
+	if (!s->rx || need + remain > s->rx->cap) {
+		size_t have = s->rx ? s->rx->cap : 0;
+		size_t ncap = need + remain;
+		struct rxbuf *nb;
 
-		if (ncap < 1024)
-			ncap = 1024;
-		if (ncap > cap + 1)
-			ncap = cap + 1;
-		nb = gw_realloc(s->rx, ncap);
+		if (!lws_is_final_fragment(s->wsi) && ncap < 2 * have)
+			ncap = 2 * have;
+		if (ncap > cap)
+			ncap = cap;
+		nb = gw_realloc(s->rx, sizeof(*nb) + ncap);
 		if (!nb)
-			return close_now(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
+			return refuse(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
+		if (!s->rx)
+			nb->len = 0;
+		nb->cap = ncap;
 		s->rx = nb;
-		s->rx_cap = ncap;
 	}
-	memcpy(s->rx + s->rx_len, in, len);
-	s->rx_len += len;
-	if (remain || !lws_is_final_fragment(s->wsi))
+	memcpy(s->rx->data + s->rx->len, in, len);
+	s->rx->len += len;
+	if (!last)
 		return 0;
-
-	s->rx[s->rx_len] = '\0';
-	if (t->h.on_message)
-		t->h.on_message(t->h.arg, s, s->rx, s->rx_len);
-	s->rx_len = 0;
+	deliver(s, s->rx->data, s->rx->len);
 	/* give the buffer back once the message is handled: an idle pile
 	 * holds no reassembly memory (bench: bytes per idle pile) */
 	GW_FREE(s->rx);
-	s->rx_cap = 0;
+done:
 	if (s->closing)
 		lws_callback_on_writable(s->wsi);
 	return 0;
@@ -395,7 +439,9 @@ void session_close(struct ws_session *s, int ws_close_status, const char *reason
 		return;
 	s->closing = 1;
 	s->close_status = ws_close_status;
-	snprintf(s->close_reason, sizeof(s->close_reason), "%s", reason ? reason : "");
+	/* a close frame carries at most 123 bytes of reason (RFC 6455 5.5);
+	 * without memory the close goes out without one */
+	s->close_reason = reason && *reason ? gw_strndup(reason, 123) : NULL;
 	lws_callback_on_writable(s->wsi);
 }
 
@@ -430,7 +476,8 @@ int session_writable(struct ws_session *s)
 	}
 	if (s->closing) {
 		lws_close_reason(s->wsi, (enum lws_close_status)s->close_status,
-				 (unsigned char *)s->close_reason, strlen(s->close_reason));
+				 (unsigned char *)s->close_reason,
+				 s->close_reason ? strlen(s->close_reason) : 0);
 		return -1;
 	}
 	return 0;

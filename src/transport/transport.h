@@ -62,9 +62,11 @@ struct transport_hooks {
 	 * (its on_close came first). */
 	void (*on_open)(void *arg, struct ws_session *s);
 	/* One whole reassembled, UTF-8-valid text message of at most
-	 * cfg->max_message_bytes.  buf is borrowed for the call; it is
-	 * NUL-terminated at buf[len] for convenience, but U+0000 is valid
-	 * UTF-8, so it may also hold NUL bytes: always use len. */
+	 * cfg->max_message_bytes.  buf is borrowed for the call and is NOT
+	 * NUL-terminated: a message that came in one rx chunk is handed up
+	 * straight from lws's buffer, where buf[len] belongs to the next
+	 * frame or lies past the buffer: never touch it.  U+0000 is valid
+	 * UTF-8 too, so always use len. */
 	void (*on_message)(void *arg, struct ws_session *s, const char *buf, size_t len);
 	/* The session is gone (peer close, error, replacement, our close).
 	 * Called exactly once per on_open; s is freed right after it returns,

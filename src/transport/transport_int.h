@@ -96,32 +96,45 @@ struct txmsg {
 
 #define SESSION_MAGIC 0x5e5510a1u
 
+/* "ip:port" of the peer: the longest is an IPv6 address in its IPv4-mapped
+ * spelling (45 bytes) + ":65535" + NUL. */
+#define SESSION_PEER_MAX 52
+
+/* A message arriving in more than one rx chunk, while it is assembled.
+ * Lifetime: from its first chunk to its delivery (or the session's end).
+ * Bounded by cfg->max_message_bytes. */
+struct rxbuf {
+	size_t len, cap; /* data bytes held / allocated */
+	char data[];
+};
+
 /* One per connected charge point, allocated when the handshake passed
  * (HTTP_CONFIRM_UPGRADE), attached as the wsi's external user space, freed
  * at LWS_CALLBACK_WSI_DESTROY.  The layer above sees it from on_open to
- * on_close only. */
+ * on_close only.  Kept small (bench: bytes per idle pile): what an idle
+ * session does not use - a half-assembled message, the close reason, the
+ * tx queue - is a pointer to memory made when needed. */
 struct ws_session {
 	unsigned int magic;
-	struct transport *t;
-	struct ws_vhost *vh;
-	struct lws *wsi;
-	char identity[GW_IDENTITY_MAX + 1];
-	char peer[64];              /* "ip:port" */
-	enum ocpp_version version;  /* OCPP_NONE: no subprotocol, closed at once */
-	int profile;                /* 1..3, the listener's */
-	void *user;
-
+	uint8_t version;         /* enum ocpp_version; OCPP_NONE: no subprotocol,
+	                          * closed at once */
+	uint8_t profile;         /* 1..3, the listener's */
 	unsigned opened : 1;     /* on_open called, in the registry */
 	unsigned app_closed : 1; /* on_close called: the app forgot us */
 	unsigned closing : 1;    /* close requested: write queue, then close */
 	unsigned rx_paused : 1;
-	int close_status;        /* WebSocket close code to send */
-	char close_reason[124];
+	struct transport *t;
+	struct ws_vhost *vh;
+	struct lws *wsi;
+	void *user;
+	char identity[GW_IDENTITY_MAX + 1];
+	char peer[SESSION_PEER_MAX];
 
-	/* rx reassembly, bounded by cfg->max_message_bytes */
-	char *rx;
-	size_t rx_len, rx_cap;
-	int64_t validity_ms;  /* last lws_validity_confirmed(), monotonic ms */
+	int close_status;   /* WebSocket close code to send */
+	char *close_reason; /* gw_malloc'd at session_close(); NULL = none */
+
+	struct rxbuf *rx;    /* NULL unless a message spans rx chunks */
+	int64_t validity_ms; /* last lws_validity_confirmed(), monotonic ms */
 
 	/* tx queue, bounded by cfg->max_outbound_bytes */
 	struct txmsg *tx_head, *tx_tail;
@@ -187,7 +200,8 @@ void session_destroy(struct ws_session *s);
 int session_established(struct ws_session *s);
 /* CLOSED: registry remove, on_close if not done yet. */
 void session_closed(struct ws_session *s);
-/* RECEIVE: reassembly and on_message; -1 to close now. */
+/* RECEIVE: reassembly and on_message; always 0 (a refusal closes from
+ * the writable turn, see refuse() in session.c). */
 int session_receive(struct ws_session *s, const void *in, size_t len);
 /* SERVER_WRITEABLE: drain the queue; -1 to close now. */
 int session_writable(struct ws_session *s);

@@ -8,7 +8,9 @@
  *   HTTP_CONFIRM_UPGRADE      -> handshake.c: the whole checklist, 401/404...
  *   FILTER_PROTOCOL_CONNECTION: lws bound the row handshake.c expected?
  *   ESTABLISHED               -> session.c: registry, replacement, on_open
- *   RECEIVE / SERVER_WRITEABLE-> session.c: reassembly, batched writes
+ *   RECEIVE / SERVER_WRITEABLE-> session.c: reassembly (in place when one
+ *                               chunk), batched writes, refusals closed
+ *                               from the writable turn
  *   CLOSED                    -> session.c: on_close once
  *   WSI_DESTROY               -> session.c: free
  * Invariants: the loop is ours (LWS_SERVER_OPTION_LIBEV + foreign_loops),
@@ -30,8 +32,14 @@
 #include "config.h"
 #include "transport/transport_int.h"
 
-#define RX_CHUNK 4096 /* lws delivers RECEIVE in chunks of at most this; it is also
-                       * lws's per-connection rx buffer: bytes per idle pile */
+/* lws delivers RECEIVE in chunks of at most this, and allocates it (+ LWS_PRE
+ * + 4) per connection for its whole life: the largest item of an idle pile
+ * (bench/ANALYSIS.md §5: 4,116 B at 4096).  Nearly every OCPP message fits
+ * 1 KiB and is handed up from lws's buffer without a copy; longer ones are
+ * assembled in session.c.  lws also sets SO_SNDBUF to this + LWS_PRE (the
+ * kernel's floor, ~4.5 KiB, applies); longer replies go out in pieces
+ * through lws's own partial-write buffer. */
+#define RX_CHUNK 1024
 
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		       size_t len);

@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import tempfile
@@ -113,6 +114,25 @@ class Harness:
         self.errtext = self.stderr()
         self.err.close()
         return rc
+
+
+def one_write(ws, send):
+    """Run send() (calls of ws.send_*) but put everything it sends on the
+    wire in one write, so the server reads the frames together."""
+    class Collect:
+        def __init__(self):
+            self.parts = []
+
+        def sendall(self, data):
+            self.parts.append(data)
+
+    real, ws.sock = ws.sock, Collect()
+    try:
+        send()
+        data = b"".join(ws.sock.parts)
+    finally:
+        ws.sock = real
+    real.sendall(data)
 
 
 class Base(unittest.TestCase):
@@ -362,6 +382,33 @@ class Messages(Base):
         ws = self.conn(h)  # announced 64-bit length, nothing sent after
         ws.sock.sendall(b"\x81\xff" + (1 << 40).to_bytes(8, "big") + b"abcd" + b"z" * 8192)
         self.assertEqual(ws.wait_close(5)[0], 1009)
+
+    def test_frames_in_one_write(self):
+        # lws reads several frames at once and may hand a one-chunk message
+        # up from its read buffer: the bytes after it are the next frame's
+        # and must reach lws untouched (a NUL written there made it 1002)
+        h = self.start()
+        ws = self.conn(h)
+        one_write(ws, lambda: (ws.send_text("first"), ws.send_text("second"),
+                               ws.send_text("third", fragments=2), ws.send_text("!count")))
+        self.assertEqual([ws.recv_text() for _ in range(4)], ["first", "second", "third", "count 1"])
+        ws.close()
+
+    def test_messages_over_rx_chunks(self):
+        # above the rx chunk (1 KiB) a message is assembled from several
+        # RECEIVE calls, framed or fragmented, up to the cap exactly
+        h = self.start("--max-msg", "65536", "--max-out", "300000")
+        ws = self.conn(h)
+        for text, frags in (("a" * 5000, 1), ("b" * 3000, 3), ("c" * 65536, 1),
+                            ("d" * 65536, 9), ("e" * 1025, 1)):
+            ws.send_text(text, fragments=frags)
+            self.assertEqual(ws.recv_text(), text)
+        one_write(ws, lambda: (ws.send_text("f" * 3000), ws.send_text("g" * 2000, fragments=2),
+                               ws.send_text("h")))
+        self.assertEqual([ws.recv_text() for _ in range(3)], ["f" * 3000, "g" * 2000, "h"])
+        ws.send_text("i" * 65537, fragments=5)
+        self.assertEqual(ws.wait_close(5)[0], 1009)
+        self.assertTrue(h.alive())
 
     def test_bad_utf8_1007(self):
         h = self.start()

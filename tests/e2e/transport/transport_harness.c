@@ -159,6 +159,19 @@ static void h_open(void *arg, struct ws_session *s)
 	fflush(stdout);
 }
 
+/* The number after a command word; buf is not NUL-terminated. */
+static unsigned long arg_num(const char *buf, size_t len, size_t skip)
+{
+	char num[24];
+
+	len -= skip;
+	if (len >= sizeof(num))
+		len = sizeof(num) - 1;
+	memcpy(num, buf + skip, len);
+	num[len] = '\0';
+	return strtoul(num, NULL, 10);
+}
+
 static void h_message(void *arg, struct ws_session *s, const char *buf, size_t len)
 {
 	char reply[64];
@@ -167,14 +180,14 @@ static void h_message(void *arg, struct ws_session *s, const char *buf, size_t l
 	if (len == 6 && !memcmp(buf, "!close", 6)) {
 		session_close(s, 1000, "bye");
 	} else if (len > 5 && !memcmp(buf, "!big ", 5)) {
-		size_t n = strtoul(buf + 5, NULL, 10);
+		size_t n = arg_num(buf, len, 5);
 		char *b = malloc(n ? n : 1);
 
 		memset(b, 'x', n);
 		session_send(s, b, n);
 		free(b);
 	} else if (len > 7 && !memcmp(buf, "!burst ", 7)) {
-		int n = atoi(buf + 7);
+		int n = (int)arg_num(buf, len, 7);
 
 		for (int i = 0; i < n; i++) {
 			snprintf(reply, sizeof(reply), "burst %d", i);

@@ -119,13 +119,22 @@ static void test_alloc_build(void)
 	CU_ASSERT(sweep(op_build_error_frame, GW_OK) >= 1);
 }
 
+/* three ids: the second allocates the array, the fourth would regrow it */
 static int op_inflight(void)
 {
 	struct rpc_inflight s;
-	int rc = rpc_inflight_init(&s, 4);
+	int rc = rpc_inflight_init(&s, 8);
 
 	if (rc == GW_OK)
 		rc = rpc_inflight_add(&s, "x");
+	if (rc == GW_OK)
+		rc = rpc_inflight_add(&s, "y");
+	if (rc == GW_OK)
+		rc = rpc_inflight_add(&s, "z");
+	if (rc == GW_OK)
+		rc = rpc_inflight_add(&s, "w");
+	if (rc == GW_OK)
+		rc = rpc_inflight_add(&s, "v");
 	rpc_inflight_cleanup(&s);
 	return rc;
 }
