@@ -12,6 +12,17 @@
  *      only then writes it (persist, then reply: PROTOCOL.md 1.4 rule 1).
  * A storage failure on an ACT_TX action closes the connection instead of
  * answering (the pile keeps the message queued: PROTOCOL.md 1.4 rule 3).
+ *
+ * Exception to 1 (issue 3): a Heartbeat CALL and its CALLRESULT are not
+ * written to the raw frame log, and its handler runs without a savepoint
+ * (it only touches the pile's last-seen time).  A Heartbeat carries
+ * nothing and is the most frequent message of all; logging it cost two
+ * hash-chained rows and their index entries per message.  Its trace is
+ * piles.last_seen_ms (written in the same batch, so it is durable when the
+ * answer leaves) and the count in struct dispatch_stats.  A Heartbeat that
+ * is refused (bad payload, duplicate id, not booted) is logged, both ways,
+ * like any other frame: an anomaly is evidence.  store/README.md says the
+ * same for readers of the frame log.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +36,7 @@
 #include "config.h"
 #include "core/conn.h"
 #include "core/env.h"
+#include "core/metrics_actions.h"
 #include "rpc/action.h"
 #include "rpc/rpc.h"
 #include "schema/schema.h"
@@ -34,6 +46,22 @@
 static const struct action_table *table_of(enum ocpp_version v)
 {
 	return v == OCPP_201 ? &v201_actions : &v16_actions;
+}
+
+/* Actions whose accepted CALL and CALLRESULT stay out of the frame log. */
+static int quiet_action(const char *action)
+{
+	return action && strcmp(action, "Heartbeat") == 0;
+}
+
+/* The inbound frame of a quiet CALL that is being refused after all: it
+ * goes to the frame log now, before its CALLERROR.  raw == NULL: already
+ * logged. */
+static void log_late(struct dispatch *d, struct pile_conn *c, const struct rpc_frame *f,
+		     const char *raw, size_t raw_len)
+{
+	if (raw)
+		dispatch_frame_log(d, c, FRAME_IN, f->id, RPC_CALL, f->action, raw, raw_len, NULL);
 }
 
 const struct schema_set *dispatch_schemas(const struct dispatch *d, enum ocpp_version v)
@@ -86,6 +114,7 @@ static void answer_error(struct dispatch *d, struct pile_conn *c, const struct r
 			rpc_inflight_remove(&c->inflight, f->id);
 		return;
 	}
+	dispatch_count_error(d, c->version, parse_rc ? NULL : row, code);
 	dispatch_frame_log(d, c, FRAME_OUT, f->id, RPC_CALLERROR, f->action ? f->action : "", out, len,
 			   NULL);
 	park(d, c, out, len, parse_rc ? NULL : f->id);
@@ -112,9 +141,22 @@ static int check_outbound(struct dispatch *d, struct pile_conn *c, const char *a
 	return GW_EINTERNAL;
 }
 
-/* Run the handler of an accepted CALL inside a savepoint. */
+/* Close the handler's savepoint: kept when rc is GW_OK, undone otherwise;
+ * the handler's code, or GW_ESTORE when the savepoint cannot be closed. */
+static int savepoint_end(struct store *st, int rc)
+{
+	if (rc == GW_OK)
+		return store_release(st);
+	if (store_rollback_to(st) != GW_OK && rc != GW_ESTORE)
+		return GW_ESTORE;
+	return rc;
+}
+
+/* Run the handler of an accepted CALL inside a savepoint (a quiet one,
+ * raw != NULL, without: its handler only touches the pile). */
 static void run_call(struct dispatch *d, struct pile_conn *c, const struct rpc_frame *f,
-		     const struct action_row *row, int64_t recv_ms, int64_t frame_seq)
+		     const struct action_row *row, int64_t recv_ms, int64_t frame_seq,
+		     const char *raw, size_t raw_len)
 {
 	struct store *st = d->env->store;
 	struct action_ctx ctx;
@@ -133,23 +175,23 @@ static void run_call(struct dispatch *d, struct pile_conn *c, const struct rpc_f
 	ctx.conn = c;
 	ctx.registration = &c->registration;
 
-	rc = store_savepoint(st);
+	rc = raw ? GW_OK : store_savepoint(st);
 	if (rc == GW_OK) {
 		rc = row->handler(&ctx, f->payload);
 		if (rc == GW_OK && !ctx.response)
 			rc = GW_EINTERNAL;
 		if (rc == GW_OK)
 			rc = check_outbound(d, c, f->action, "Response", ctx.response);
-		if (rc == GW_OK)
-			rc = store_release(st);
-		else if (store_rollback_to(st) != GW_OK && rc != GW_ESTORE)
-			rc = GW_ESTORE;
+		if (!raw)
+			rc = savepoint_end(st, rc);
 	}
 	if (rc == GW_OK)
 		rc = rpc_build_result(f->id, ctx.response, &out, &len);
 	if (ctx.response)
 		json_object_put(ctx.response);
 
+	if (rc != GW_OK)
+		log_late(d, c, f, raw, raw_len);
 	if (rc == GW_ESTORE && (row->flags & ACT_TX)) {
 		/* never CALLERROR a transaction message for a transient cause */
 		gw_log(GW_LOG_ERR, "cp=%s msg=%s action=%s storage failed: closing, the pile keeps it queued",
@@ -166,13 +208,17 @@ static void run_call(struct dispatch *d, struct pile_conn *c, const struct rpc_f
 	gw_log(GW_LOG_INFO, "cp=%s msg=%s action=%s ok", c->identity, f->id, f->action);
 	d->stats.calls_ok++;
 	dispatch_count_in(d, c->version, row, DISPATCH_IN_OK);
-	dispatch_frame_log(d, c, FRAME_OUT, f->id, RPC_CALLRESULT, f->action, out, len, NULL);
+	if (raw)
+		d->stats.frames_quiet++;
+	else
+		dispatch_frame_log(d, c, FRAME_OUT, f->id, RPC_CALLRESULT, f->action, out, len, NULL);
 	park(d, c, out, len, f->id);
 }
 
-/* The checks every CALL passes before its handler, in order. */
+/* The checks every CALL passes before its handler, in order.  raw: the
+ * frame text of a quiet CALL not logged yet (NULL when logged). */
 static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rpc_frame *f,
-			int64_t recv_ms, int64_t frame_seq)
+			int64_t recv_ms, int64_t frame_seq, const char *raw, size_t raw_len)
 {
 	const struct action_row *row;
 	const struct schema *sch;
@@ -186,9 +232,12 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 		/* the id is being handled: answer without touching the one in flight */
 		char *out = NULL;
 		size_t len = 0;
+
+		log_late(d, c, f, raw, raw_len);
 		if (rpc_build_error(c->version, f->id, rc,
 				    rc == GW_EDUP ? "message id already being handled" : "too many calls in flight",
 				    &out, &len) == GW_OK && out) {
+			dispatch_count_error(d, c->version, row, rpc_error_code(c->version, rc));
 			dispatch_frame_log(d, c, FRAME_OUT, f->id, RPC_CALLERROR, f->action, out, len, NULL);
 			park(d, c, out, len, NULL);
 		}
@@ -196,6 +245,10 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 		dispatch_count_in(d, c->version, row, DISPATCH_IN_ERROR);
 		return;
 	}
+	if (!row || !(row->flags & ACT_FROM_PILE) || !row->handler ||
+	    (!(row->flags & ACT_PRE_BOOT) && c->registration != REG_ACCEPTED &&
+	     !triggered_allows(c, f->action)))
+		log_late(d, c, f, raw, raw_len);
 	if (!row || !(row->flags & ACT_FROM_PILE)) {
 		if (row) /* a central-system command sent to us */
 			answer_error(d, c, f, row, 0, GW_ENOTSUPP, "we are the central system; this action goes the other way");
@@ -215,6 +268,7 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 	snprintf(name, sizeof(name), "%sRequest", f->action);
 	sch = schema_find(dispatch_schemas(d, c->version), name);
 	if (!sch) {
+		log_late(d, c, f, raw, raw_len);
 		answer_error(d, c, f, row, 0, GW_ENOTSUPP, "no schema for this action");
 		return;
 	}
@@ -225,12 +279,13 @@ static void handle_call(struct dispatch *d, struct pile_conn *c, const struct rp
 		 * own input (2.0.1 4.2.3) */
 		gw_log(GW_LOG_INFO, "cp=%s msg=%s action=%s schema: %s %s", c->identity, f->id, f->action,
 		       se.path, se.message);
+		log_late(d, c, f, raw, raw_len);
 		snprintf(desc, sizeof(desc), "%s: %s", se.path[0] ? se.path : "payload",
 			 strchr(se.message, '\'') ? "value not allowed" : se.message);
 		answer_error(d, c, f, row, 0, rc, desc);
 		return;
 	}
-	run_call(d, c, f, row, recv_ms, frame_seq);
+	run_call(d, c, f, row, recv_ms, frame_seq, raw, raw_len);
 }
 
 /* transport hook: one whole text message from a pile */
@@ -240,7 +295,7 @@ void dispatch_on_message(void *arg, struct ws_session *s, const char *buf, size_
 	struct pile_conn *c = session_user(s);
 	struct rpc_frame f;
 	int64_t recv_ms = gw_clock_now_ms(), seq = 0;
-	int rc;
+	int rc, quiet;
 
 	if (!c)
 		return;
@@ -249,7 +304,9 @@ void dispatch_on_message(void *arg, struct ws_session *s, const char *buf, size_
 	rc = rpc_frame_parse(c->version, buf, len, &f);
 	gw_log(GW_LOG_DEBUG, "cp=%s in %.*s", c->identity, (int)(len > 512 ? 512 : len), buf);
 
-	if (dispatch_batch_ensure(d) == GW_OK)
+	quiet = rc == GW_OK && f.type == RPC_CALL && quiet_action(f.action);
+	/* the batch also holds a quiet CALL's handler writes */
+	if (dispatch_batch_ensure(d) == GW_OK && !quiet)
 		dispatch_frame_log(d, c, FRAME_IN, f.id, rc ? 0 : f.type,
 				   (rc == GW_OK && f.type == RPC_CALL) ? f.action : "", buf, len, &seq);
 
@@ -269,7 +326,7 @@ void dispatch_on_message(void *arg, struct ws_session *s, const char *buf, size_
 		goto out;
 	}
 	if (f.type == RPC_CALL) {
-		handle_call(d, c, &f, recv_ms, seq);
+		handle_call(d, c, &f, recv_ms, seq, quiet ? buf : NULL, len);
 	} else if (rpc_calls_on_result(&c->calls, &f) != GW_OK) {
 		gw_log(GW_LOG_NOTICE, "cp=%s msg=%s answer to no outstanding call: ignored", c->identity, f.id);
 	} else {

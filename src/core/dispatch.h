@@ -50,6 +50,7 @@ struct dispatch_stats {
 	uint64_t outbound_invalid;      /* our own payloads that failed their schema */
 	uint64_t frames_malformed;      /* inbound frames that did not parse (answered or dropped) */
 	uint64_t calls_unknown;         /* pile CALLs of an action in no table row (NotImplemented) */
+	uint64_t frames_quiet;          /* accepted Heartbeats: answered, not in the frame log */
 };
 void dispatch_stats_get(const struct dispatch *d, struct dispatch_stats *out);
 

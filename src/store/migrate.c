@@ -279,12 +279,37 @@ static const char v4_sql[] =
 	" executed_by TEXT NOT NULL CHECK(executed_by IN ('partner','operator')),"
 	" claimed_ms INTEGER NOT NULL);";
 
+/* v5 (issue 3): the overlap query of store_sqlite_order_list_overlap
+ * walks only the orders that are open or ended after a given time, per
+ * connector and per idTag, in (started_ms, id) order (the rowid ends every
+ * index entry).  They replace orders_conn and orders_token, of which they
+ * keep the prefixes (pile; id_token), so every write of an order updates
+ * no more indexes than before.  The partial indexes of open orders and
+ * open cases say "state = a OR state = b ..." instead of "state IN (a, b,
+ * ...)": SQLite tests an IN list of three or more constants with a
+ * throw-away b-tree, built on every write of the row; the queries that use
+ * them repeat the same words (SQ_ORDER_OPEN / SQ_CASE_OPEN). */
+static const char v5_sql[] =
+	"CREATE INDEX orders_conn_end ON orders(pile, evse_id, connector_id, ended_ms,"
+	" started_ms);"
+	"CREATE INDEX orders_token_end ON orders(id_token, ended_ms, started_ms)"
+	" WHERE id_token <> '';"
+	"DROP INDEX IF EXISTS orders_conn;"
+	"DROP INDEX IF EXISTS orders_token;"
+	"DROP INDEX IF EXISTS orders_open;"
+	"CREATE INDEX orders_open ON orders(id) WHERE (state = 'starting' OR state = 'charging'"
+	" OR state = 'stopping' OR state = 'settling');"
+	"DROP INDEX IF EXISTS cases_open;"
+	"CREATE INDEX cases_open ON refund_cases(id) WHERE (state = 'opened'"
+	" OR state = 'under_review' OR state = 'awaiting_info');";
+
 /* Index i holds the migration to version i + 1. */
 static const char *const migrations[] = {
 	v1_sql,
 	v2_sql,
 	v3_sql,
 	v4_sql,
+	v5_sql,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

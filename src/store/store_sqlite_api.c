@@ -221,8 +221,7 @@ int store_api_open_case_counts(struct store *st, struct store_case_count *rows, 
 	char tier[4];
 	int rc = prep(st,
 		      "SELECT rule, tier, count(*) FROM refund_cases"
-		      " WHERE state IN ('opened','under_review','awaiting_info')"
-		      " GROUP BY rule, tier ORDER BY rule, tier",
+		      " WHERE " SQ_CASE_OPEN " GROUP BY rule, tier ORDER BY rule, tier",
 		      &stmt);
 
 	*n = 0;

@@ -20,8 +20,9 @@
 	" rerated_minor, window_from_ms, window_to_ms, explain, manifest_sha256, opened_ms,"    \
 	" ack_due_ms, decide_due_ms, acked_ms, decided_ms, sla_flags, appeals, updated_ms"
 
-static void read_row(sqlite3_stmt *stmt, struct case_row *c)
+static void read_row(sqlite3_stmt *stmt, void *row)
 {
+	struct case_row *c = row;
 	char word[24];
 
 	memset(c, 0, sizeof(*c));
@@ -135,16 +136,6 @@ int store_sqlite_case_update(struct store *st, const struct case_row *row)
 	return rc;
 }
 
-static int get_one(struct sq_store *s, sqlite3_stmt *stmt, struct case_row *out, const char *what)
-{
-	int rc = store_sqlite_step_row(s, stmt, what);
-
-	if (rc == GW_OK)
-		read_row(stmt, out);
-	sqlite3_reset(stmt);
-	return rc;
-}
-
 int store_sqlite_case_get(struct store *st, int64_t id, struct case_row *out)
 {
 	struct sq_store *s = sq(st);
@@ -155,7 +146,7 @@ int store_sqlite_case_get(struct store *st, int64_t id, struct case_row *out)
 	if (!stmt)
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, id);
-	return get_one(s, stmt, out, "case get");
+	return store_sqlite_get_row(s, stmt, read_row, out, "case get");
 }
 
 int store_sqlite_case_get_by_rule(struct store *st, int64_t order_id, const char *rule,
@@ -171,18 +162,7 @@ int store_sqlite_case_get_by_rule(struct store *st, int64_t order_id, const char
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, order_id);
 	store_sqlite_bind_text(stmt, 2, rule);
-	return get_one(s, stmt, out, "case get by rule");
-}
-
-static int list(struct sq_store *s, sqlite3_stmt *stmt, struct case_row *rows, size_t cap,
-		size_t *n, const char *what)
-{
-	int rc = GW_OK;
-
-	while (*n < cap && (rc = store_sqlite_step_row(s, stmt, what)) == GW_OK)
-		read_row(stmt, &rows[(*n)++]);
-	sqlite3_reset(stmt);
-	return rc == GW_ENOTFOUND ? GW_OK : rc;
+	return store_sqlite_get_row(s, stmt, read_row, out, "case get by rule");
 }
 
 int store_sqlite_case_list_by_order(struct store *st, int64_t order_id, struct case_row *rows,
@@ -199,7 +179,8 @@ int store_sqlite_case_list_by_order(struct store *st, int64_t order_id, struct c
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, order_id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)cap);
-	return list(s, stmt, rows, cap, n, "case list by order");
+	return store_sqlite_list_rows(s, stmt, read_row, rows, sizeof(*rows), cap, n,
+				      "case list by order");
 }
 
 int store_sqlite_case_list_open(struct store *st, int64_t after_id, struct case_row *rows,
@@ -210,13 +191,14 @@ int store_sqlite_case_list_open(struct store *st, int64_t after_id, struct case_
 
 	*n = 0;
 	stmt = store_sqlite_prep(s, SQ_CASE_LIST_OPEN,
-				 "SELECT " CASE_COLS " FROM refund_cases WHERE id > ?1 AND state IN"
-				 " ('opened','under_review','awaiting_info') ORDER BY id LIMIT ?2");
+				 "SELECT " CASE_COLS " FROM refund_cases WHERE id > ?1 AND " SQ_CASE_OPEN
+				 " ORDER BY id LIMIT ?2");
 	if (!stmt)
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, after_id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)cap);
-	return list(s, stmt, rows, cap, n, "case list open");
+	return store_sqlite_list_rows(s, stmt, read_row, rows, sizeof(*rows), cap, n,
+				      "case list open");
 }
 
 /* ---- evidence -------------------------------------------------------- */

@@ -128,8 +128,9 @@ int store_sqlite_connector_history_count(struct store *st, const char *pile, int
 
 /* ---- id tokens ------------------------------------------------------- */
 
-static void read_token(sqlite3_stmt *stmt, struct token_row *t)
+static void read_token(sqlite3_stmt *stmt, void *row)
 {
+	struct token_row *t = row;
 	memset(t, 0, sizeof(*t));
 	SQ_TEXT(stmt, 0, t->id);
 	SQ_TEXT(stmt, 1, t->status);
@@ -142,7 +143,6 @@ int store_sqlite_token_get(struct store *st, const char *id, struct token_row *o
 {
 	struct sq_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	int rc;
 
 	stmt = store_sqlite_prep(s, SQ_TOKEN_GET,
 				 "SELECT id, status, expiry_ms, group_id, updated_ms FROM id_tokens"
@@ -150,11 +150,7 @@ int store_sqlite_token_get(struct store *st, const char *id, struct token_row *o
 	if (!stmt)
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, id);
-	rc = store_sqlite_step_row(s, stmt, "token get");
-	if (rc == GW_OK)
-		read_token(stmt, out);
-	sqlite3_reset(stmt);
-	return rc;
+	return store_sqlite_get_row(s, stmt, read_token, out, "token get");
 }
 
 int store_sqlite_token_upsert(struct store *st, const struct token_row *t)
@@ -184,7 +180,6 @@ int store_sqlite_token_list(struct store *st, const char *after, struct token_ro
 {
 	struct sq_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	int rc = GW_OK;
 
 	*n = 0;
 	stmt = store_sqlite_prep(s, SQ_TOKEN_LIST,
@@ -194,8 +189,6 @@ int store_sqlite_token_list(struct store *st, const char *after, struct token_ro
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, after);
 	sqlite3_bind_int64(stmt, 2, (int64_t)cap);
-	while (*n < cap && (rc = store_sqlite_step_row(s, stmt, "token list")) == GW_OK)
-		read_token(stmt, &rows[(*n)++]);
-	sqlite3_reset(stmt);
-	return rc == GW_ENOTFOUND ? GW_OK : rc;
+	return store_sqlite_list_rows(s, stmt, read_token, rows, sizeof(*rows), cap, n,
+				      "token list");
 }

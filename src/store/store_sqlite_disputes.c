@@ -60,8 +60,9 @@ int store_sqlite_dispute_inbox_claim(struct store *st, const char *partner, cons
 	return store_sqlite_exec(s, stmt, "dispute inbox claim");
 }
 
-static void read_row(sqlite3_stmt *stmt, struct dispute_row *d)
+static void read_row(sqlite3_stmt *stmt, void *row)
 {
+	struct dispute_row *d = row;
 	char word[16];
 
 	memset(d, 0, sizeof(*d));
@@ -154,7 +155,6 @@ int store_sqlite_dispute_get(struct store *st, const char *partner, const char *
 {
 	struct sq_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	int rc;
 
 	if (!partner || !ext_id)
 		return GW_EINVAL;
@@ -164,11 +164,7 @@ int store_sqlite_dispute_get(struct store *st, const char *partner, const char *
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, partner);
 	store_sqlite_bind_text(stmt, 2, ext_id);
-	rc = store_sqlite_step_row(s, stmt, "dispute get");
-	if (rc == GW_OK)
-		read_row(stmt, out);
-	sqlite3_reset(stmt);
-	return rc;
+	return store_sqlite_get_row(s, stmt, read_row, out, "dispute get");
 }
 
 int store_sqlite_dispute_list_by_case(struct store *st, int64_t case_id,
@@ -176,7 +172,6 @@ int store_sqlite_dispute_list_by_case(struct store *st, int64_t case_id,
 {
 	struct sq_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	int rc = GW_OK;
 
 	*n = 0;
 	stmt = store_sqlite_prep(s, SQ_DISP_LIST_CASE,
@@ -186,10 +181,8 @@ int store_sqlite_dispute_list_by_case(struct store *st, int64_t case_id,
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, case_id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)cap);
-	while (*n < cap && (rc = store_sqlite_step_row(s, stmt, "dispute list")) == GW_OK)
-		read_row(stmt, &rows[(*n)++]);
-	sqlite3_reset(stmt);
-	return rc == GW_ENOTFOUND || rc == GW_OK ? GW_OK : rc;
+	return store_sqlite_list_rows(s, stmt, read_row, rows, sizeof(*rows), cap, n,
+				      "dispute list");
 }
 
 int store_sqlite_case_role_claim(struct store *st, const struct case_role_row *row)

@@ -66,7 +66,10 @@ enum sq_id {
 	SQ_ORDER_GET,
 	SQ_ORDER_GET_TX,
 	SQ_ORDER_LIST_OPEN,
-	SQ_ORDER_OVERLAP,
+	SQ_ORDER_OVERLAP_CONN_OPEN,
+	SQ_ORDER_OVERLAP_CONN_ENDED,
+	SQ_ORDER_OVERLAP_TOKEN_OPEN,
+	SQ_ORDER_OVERLAP_TOKEN_ENDED,
 	SQ_ORDER_AUTO_COUNT,
 	SQ_CASE_INSERT,
 	SQ_CASE_UPDATE,
@@ -95,11 +98,20 @@ enum sq_id {
 	SQ_COUNT
 };
 
+/* The WHERE of the partial indexes orders_open and cases_open (migrate.c
+ * v5), word for word: a query uses such an index only when it repeats it. */
+#define SQ_ORDER_OPEN                                                                      \
+	"(state = 'starting' OR state = 'charging' OR state = 'stopping' OR state = 'settling')"
+#define SQ_CASE_OPEN "(state = 'opened' OR state = 'under_review' OR state = 'awaiting_info')"
+
+struct sq_ckpt;
+
 /* One per open SQLite store; freed by store_close. */
 struct sq_store {
 	struct store base;          /* first: a struct store * points here */
 	sqlite3 *db;
 	void *md;                   /* EVP_MD_CTX *, reused for every frame hash */
+	struct sq_ckpt *ckpt;       /* checkpoint thread; NULL in memory or if it failed */
 	sqlite3_stmt *stmt[SQ_COUNT];
 };
 
@@ -134,11 +146,35 @@ int store_sqlite_bind_opt_i64(sqlite3_stmt *stmt, int i, int have, int64_t v);
 /* Copy column i as text into buf (size bytes, always NUL-terminated). */
 void store_sqlite_col_text(sqlite3_stmt *stmt, int i, char *buf, size_t size);
 
+/* Copies the current row of stmt into the row struct at row (one per
+ * table file, e.g. struct order_row). */
+typedef void sq_read_fn(sqlite3_stmt *stmt, void *row);
+
+/* Step a bound query for at most one row: read it into out, then reset.
+ * GW_OK, GW_ENOTFOUND or a mapped error (what names it in the log). */
+int store_sqlite_get_row(struct sq_store *s, sqlite3_stmt *stmt, sq_read_fn *read, void *out,
+			 const char *what);
+
+/* Step a bound list query into rows (cap structs of elem bytes) from
+ * rows[*n] on, counting in *n, then reset.  GW_OK at the end of the rows
+ * or of the room, else a mapped error. */
+int store_sqlite_list_rows(struct sq_store *s, sqlite3_stmt *stmt, sq_read_fn *read, void *rows,
+			   size_t elem, size_t cap, size_t *n, const char *what);
+
 /* Make room for one more element in a growing array: *buf of *cap
  * elements of elem bytes holding n.  GW_OK or GW_ENOMEM (*buf untouched). */
 int store_sqlite_grow(void **buf, size_t *cap, size_t n, size_t elem);
 
 #define SQ_TEXT(stmt, i, field) store_sqlite_col_text((stmt), (i), (field), sizeof(field))
+
+/* ---- background checkpoints (store_sqlite_ckpt.c) --------------------- */
+
+/* Checkpoint s's WAL from a thread with its own connection to path instead
+ * of inside the loop's commits.  GW_OK, or an error after which SQLite's
+ * own checkpoints stay in place (logged; the store works either way). */
+int store_sqlite_ckpt_start(struct sq_store *s, const char *path);
+/* Stop and join the thread (NULL-safe: nothing started, nothing done). */
+void store_sqlite_ckpt_stop(struct sq_store *s);
 
 /* ---- migrations (migrate.c) ------------------------------------------ */
 

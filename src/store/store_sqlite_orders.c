@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/gw_alloc.h"
 #include "common/gw_err.h"
 #include "common/gw_log.h"
 #include "domain/billing/order_number.h"
@@ -86,8 +87,9 @@ static int periods_parse(const char *text, struct tariff *t)
 	return GW_OK;
 }
 
-static void read_row(sqlite3_stmt *stmt, struct order_row *o)
+static void read_row(sqlite3_stmt *stmt, void *row)
 {
+	struct order_row *o = row;
 	char word[24], periods[PERIODS_TEXT_MAX];
 
 	memset(o, 0, sizeof(*o));
@@ -238,17 +240,6 @@ int store_sqlite_order_update(struct store *st, const struct order_row *row)
 	return rc;
 }
 
-static int get_one(struct sq_store *s, sqlite3_stmt *stmt, struct order_row *out,
-		   const char *what)
-{
-	int rc = store_sqlite_step_row(s, stmt, what);
-
-	if (rc == GW_OK)
-		read_row(stmt, out);
-	sqlite3_reset(stmt);
-	return rc;
-}
-
 int store_sqlite_order_get(struct store *st, int64_t id, struct order_row *out)
 {
 	struct sq_store *s = sq(st);
@@ -258,7 +249,7 @@ int store_sqlite_order_get(struct store *st, int64_t id, struct order_row *out)
 	if (!stmt)
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, id);
-	return get_one(s, stmt, out, "order get");
+	return store_sqlite_get_row(s, stmt, read_row, out, "order get");
 }
 
 int store_sqlite_order_get_by_tx(struct store *st, int64_t tx_id, struct order_row *out)
@@ -271,19 +262,7 @@ int store_sqlite_order_get_by_tx(struct store *st, int64_t tx_id, struct order_r
 	if (!stmt)
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, tx_id);
-	return get_one(s, stmt, out, "order get by tx");
-}
-
-/* Step a bound list query into rows[0..cap), then reset. */
-static int list(struct sq_store *s, sqlite3_stmt *stmt, struct order_row *rows, size_t cap,
-		size_t *n, const char *what)
-{
-	int rc = GW_OK;
-
-	while (*n < cap && (rc = store_sqlite_step_row(s, stmt, what)) == GW_OK)
-		read_row(stmt, &rows[(*n)++]);
-	sqlite3_reset(stmt);
-	return rc == GW_ENOTFOUND ? GW_OK : rc;
+	return store_sqlite_get_row(s, stmt, read_row, out, "order get by tx");
 }
 
 int store_sqlite_order_list_open(struct store *st, int64_t after_id, struct order_row *rows,
@@ -294,32 +273,115 @@ int store_sqlite_order_list_open(struct store *st, int64_t after_id, struct orde
 
 	*n = 0;
 	stmt = store_sqlite_prep(s, SQ_ORDER_LIST_OPEN,
-				 "SELECT " ORDER_COLS " FROM orders WHERE id > ?1 AND state IN"
-				 " ('starting','charging','stopping','settling') ORDER BY id LIMIT ?2");
+				 "SELECT " ORDER_COLS " FROM orders WHERE id > ?1 AND " SQ_ORDER_OPEN
+				 " ORDER BY id LIMIT ?2");
 	if (!stmt)
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, after_id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)cap);
-	return list(s, stmt, rows, cap, n, "order list open");
+	return store_sqlite_list_rows(s, stmt, read_row, rows, sizeof(*rows), cap, n,
+				      "order list open");
 }
 
-int store_sqlite_order_list_overlap(struct store *st, const struct order_row *self,
-				    struct order_row *rows, size_t cap, size_t *n)
-{
-	struct sq_store *s = sq(st);
-	sqlite3_stmt *stmt;
+/* The overlaps of an order are the merge of four index range scans, each
+ * cut at its first cap by (started_ms, id): the orders of the connector
+ * that are open / that ended after self started, and the same for the
+ * idTag (orders_conn_end, orders_token_end: migrate.c v5).  Only orders
+ * that are open or ended after self started are visited, never a token's
+ * whole history.  The rowid ends every index entry, so (started_ms, id) is
+ * the index order of the open arms; the ended arms come in ended_ms order
+ * and keep their first cap in a small sorted array here (an ORDER BY ...
+ * LIMIT in SQL would build a throw-away b-tree per query and insert every
+ * visited row into it).  An order of the connector that also holds the
+ * idTag comes from two arms with the same key and is taken once.  The
+ * first cap of the merge are exactly the first cap of the union, since
+ * each arm's first cap holds every one of them that the arm holds.  Then
+ * the rows themselves are read by id. */
+enum { ARM_CONN_OPEN, ARM_CONN_ENDED, ARM_TOKEN_OPEN, ARM_TOKEN_ENDED, ARMS };
 
-	*n = 0;
-	if (!self)
-		return GW_EINVAL;
-	stmt = store_sqlite_prep(s, SQ_ORDER_OVERLAP,
-				 "SELECT " ORDER_COLS " FROM orders WHERE id <> ?1"
-				 " AND ((pile = ?2 AND evse_id = ?3 AND connector_id = ?4)"
-				 " OR (?5 <> '' AND id_token = ?5))"
-				 " AND started_ms < ?7 AND (ended_ms = 0 OR ended_ms > ?6)"
-				 " ORDER BY started_ms, id LIMIT ?8");
+#define ARM_CONN "SELECT id, started_ms FROM orders INDEXED BY orders_conn_end WHERE pile = ?2" \
+	" AND evse_id = ?3 AND connector_id = ?4 AND "
+#define ARM_TOKEN "SELECT id, started_ms FROM orders INDEXED BY orders_token_end" \
+	" WHERE id_token = ?5 AND id_token <> '' AND "
+#define ARM_OPEN "ended_ms = 0 AND started_ms < ?7 AND id <> ?1 ORDER BY started_ms, id LIMIT ?8"
+#define ARM_ENDED "ended_ms > ?6 AND ended_ms <> 0 AND started_ms < ?7 AND id <> ?1"
+
+static const struct {
+	enum sq_id id;
+	const char *sql;
+	int sorted; /* rows come in (started_ms, id) order, at most cap */
+} overlap_arms[ARMS] = {
+	{SQ_ORDER_OVERLAP_CONN_OPEN, ARM_CONN ARM_OPEN, 1},
+	{SQ_ORDER_OVERLAP_CONN_ENDED, ARM_CONN ARM_ENDED, 0},
+	{SQ_ORDER_OVERLAP_TOKEN_OPEN, ARM_TOKEN ARM_OPEN, 1},
+	{SQ_ORDER_OVERLAP_TOKEN_ENDED, ARM_TOKEN ARM_ENDED, 0},
+};
+
+struct key {
+	int64_t start, id;
+};
+
+static int key_less(struct key a, struct key b)
+{
+	return a.start < b.start || (a.start == b.start && a.id < b.id);
+}
+
+/* One arm of the merge: a sorted statement, or the first cap of an
+ * unsorted one in buf[0..n); cur is its current key while live. */
+struct arm {
+	sqlite3_stmt *stmt;
+	struct key *buf;
+	size_t n, pos;
+	int live;
+	struct key cur;
+};
+
+/* Keep k if it is among the cap least keys seen: buf[0..*n) stays sorted. */
+static void keep_least(struct key *buf, size_t *n, size_t cap, struct key k)
+{
+	size_t i;
+
+	if (*n == cap && !key_less(k, buf[cap - 1]))
+		return;
+	i = *n < cap ? (*n)++ : cap - 1;
+	for (; i > 0 && key_less(k, buf[i - 1]); i--)
+		buf[i] = buf[i - 1];
+	buf[i] = k;
+}
+
+static struct key row_key(sqlite3_stmt *stmt)
+{
+	return (struct key){sqlite3_column_int64(stmt, 1), sqlite3_column_int64(stmt, 0)};
+}
+
+/* Move arm a to its next key; GW_OK (a->live tells) or a store error. */
+static int arm_next(struct sq_store *s, struct arm *a)
+{
+	int rc;
+
+	if (a->buf) {
+		a->live = a->pos < a->n;
+		if (a->live)
+			a->cur = a->buf[a->pos++];
+		return GW_OK;
+	}
+	rc = store_sqlite_step_row(s, a->stmt, "order list overlap");
+	a->live = rc == GW_OK;
+	if (a->live)
+		a->cur = row_key(a->stmt);
+	return rc == GW_ENOTFOUND ? GW_OK : rc;
+}
+
+/* Bind and start arm i; an unsorted arm is read whole into buf (cap). */
+static int arm_open(struct sq_store *s, int i, const struct order_row *self, size_t cap,
+		    struct key *buf, struct arm *a)
+{
+	sqlite3_stmt *stmt = store_sqlite_prep(s, overlap_arms[i].id, overlap_arms[i].sql);
+	int rc;
+
 	if (!stmt)
 		return GW_ESTORE;
+	a->stmt = stmt;
 	sqlite3_bind_int64(stmt, 1, self->id);
 	store_sqlite_bind_text(stmt, 2, self->pile);
 	sqlite3_bind_int(stmt, 3, self->evse_id);
@@ -327,8 +389,66 @@ int store_sqlite_order_list_overlap(struct store *st, const struct order_row *se
 	store_sqlite_bind_text(stmt, 5, self->id_token);
 	sqlite3_bind_int64(stmt, 6, self->started_ms);
 	sqlite3_bind_int64(stmt, 7, self->ended_ms ? self->ended_ms : INT64_MAX);
-	sqlite3_bind_int64(stmt, 8, (int64_t)cap);
-	return list(s, stmt, rows, cap, n, "order list overlap");
+	sqlite3_bind_int64(stmt, 8, (int64_t)cap); /* SQLITE_RANGE where unused: ignored */
+	if (overlap_arms[i].sorted)
+		return arm_next(s, a);
+	while ((rc = store_sqlite_step_row(s, stmt, "order list overlap")) == GW_OK)
+		keep_least(buf, &a->n, cap, row_key(stmt));
+	sqlite3_reset(stmt);
+	if (rc != GW_ENOTFOUND)
+		return rc;
+	a->buf = buf;
+	return arm_next(s, a);
+}
+
+/* The live arm with the least key, or NULL when all are done. */
+static struct arm *arm_least(struct arm *arms, int n)
+{
+	struct arm *best = NULL;
+
+	for (int i = 0; i < n; i++)
+		if (arms[i].live && (!best || key_less(arms[i].cur, best->cur)))
+			best = &arms[i];
+	return best;
+}
+
+int store_sqlite_order_list_overlap(struct store *st, const struct order_row *self,
+				    struct order_row *rows, size_t cap, size_t *n)
+{
+	struct sq_store *s = sq(st);
+	struct arm arms[ARMS], *a;
+	struct key *bufs, k;
+	int n_arms = 0;
+	int rc = GW_OK;
+
+	*n = 0;
+	if (!self)
+		return GW_EINVAL;
+	if (!cap)
+		return GW_OK;
+	if (!(bufs = gw_malloc(ARMS * cap * sizeof(*bufs))))
+		return GW_ENOMEM;
+	memset(arms, 0, sizeof(arms));
+	n_arms = self->id_token[0] ? ARMS : ARM_TOKEN_OPEN;
+	for (int i = 0; i < n_arms && rc == GW_OK; i++)
+		rc = arm_open(s, i, self, cap, bufs + (size_t)i * cap, &arms[i]);
+	while (rc == GW_OK && *n < cap && (a = arm_least(arms, n_arms))) {
+		k = a->cur;
+		rows[(*n)++].id = k.id;
+		/* the same order from a connector arm and a token arm */
+		for (int i = 0; i < n_arms && rc == GW_OK; i++)
+			if (arms[i].live && arms[i].cur.start == k.start && arms[i].cur.id == k.id)
+				rc = arm_next(s, &arms[i]);
+	}
+	for (int i = 0; i < n_arms; i++)
+		if (arms[i].stmt)
+			sqlite3_reset(arms[i].stmt);
+	gw_free(bufs);
+	for (size_t i = 0; rc == GW_OK && i < *n; i++)
+		rc = store_sqlite_order_get(st, rows[i].id, &rows[i]);
+	if (rc != GW_OK)
+		*n = 0;
+	return rc;
 }
 
 int store_sqlite_order_auto_refunds_count(struct store *st, const char *id_token,

@@ -33,8 +33,9 @@ static void read_pw(sqlite3_stmt *stmt, int col, struct store_password *pw)
 	pw->present = 1;
 }
 
-static void read_row(sqlite3_stmt *stmt, struct pile_row *r)
+static void read_row(sqlite3_stmt *stmt, void *row)
 {
+	struct pile_row *r = row;
 	char reg[16];
 
 	memset(r, 0, sizeof(*r));
@@ -87,7 +88,6 @@ int store_sqlite_pile_get(struct store *st, const char *identity, struct pile_ro
 {
 	struct sq_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	int rc;
 
 	stmt = store_sqlite_prep(s, SQ_PILE_GET,
 				 "SELECT " PILE_COLS " FROM piles WHERE identity = ?1"
@@ -95,11 +95,7 @@ int store_sqlite_pile_get(struct store *st, const char *identity, struct pile_ro
 	if (!stmt)
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, identity);
-	rc = store_sqlite_step_row(s, stmt, "pile get");
-	if (rc == GW_OK)
-		read_row(stmt, out);
-	sqlite3_reset(stmt);
-	return rc;
+	return store_sqlite_get_row(s, stmt, read_row, out, "pile get");
 }
 
 int store_sqlite_pile_insert(struct store *st, const struct pile_row *r)
@@ -251,7 +247,6 @@ int store_sqlite_pile_list(struct store *st, const char *after, struct pile_row 
 {
 	struct sq_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	int rc = GW_OK;
 
 	*n = 0;
 	stmt = store_sqlite_prep(s, SQ_PILE_LIST,
@@ -262,8 +257,5 @@ int store_sqlite_pile_list(struct store *st, const char *after, struct pile_row 
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, after);
 	sqlite3_bind_int64(stmt, 2, (int64_t)cap);
-	while (*n < cap && (rc = store_sqlite_step_row(s, stmt, "pile list")) == GW_OK)
-		read_row(stmt, &rows[(*n)++]);
-	sqlite3_reset(stmt);
-	return rc == GW_ENOTFOUND ? GW_OK : rc;
+	return store_sqlite_list_rows(s, stmt, read_row, rows, sizeof(*rows), cap, n, "pile list");
 }

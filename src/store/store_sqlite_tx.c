@@ -20,8 +20,9 @@
 	" stop_pile_ms, stop_recv_ms, stop_reason, last_seq_no, reservation_id,"              \
 	" remote_start_id, start_frame_seq, end_frame_seq"
 
-static void read_row(sqlite3_stmt *stmt, struct tx_row *t)
+static void read_row(sqlite3_stmt *stmt, void *row)
 {
+	struct tx_row *t = row;
 	char word[24];
 
 	memset(t, 0, sizeof(*t));
@@ -124,17 +125,6 @@ int store_sqlite_tx_update(struct store *st, const struct tx_row *row)
 	return rc;
 }
 
-/* Step a bound single-row query into out, then reset. */
-static int get_one(struct sq_store *s, sqlite3_stmt *stmt, struct tx_row *out, const char *what)
-{
-	int rc = store_sqlite_step_row(s, stmt, what);
-
-	if (rc == GW_OK)
-		read_row(stmt, out);
-	sqlite3_reset(stmt);
-	return rc;
-}
-
 int store_sqlite_tx_get(struct store *st, int64_t id, struct tx_row *out)
 {
 	struct sq_store *s = sq(st);
@@ -144,7 +134,7 @@ int store_sqlite_tx_get(struct store *st, int64_t id, struct tx_row *out)
 	if (!stmt)
 		return GW_ESTORE;
 	sqlite3_bind_int64(stmt, 1, id);
-	return get_one(s, stmt, out, "tx get");
+	return store_sqlite_get_row(s, stmt, read_row, out, "tx get");
 }
 
 int store_sqlite_tx_get_by_pile_tx(struct store *st, const char *pile, const char *pile_tx_id,
@@ -162,7 +152,7 @@ int store_sqlite_tx_get_by_pile_tx(struct store *st, const char *pile, const cha
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, pile);
 	store_sqlite_bind_text(stmt, 2, pile_tx_id);
-	return get_one(s, stmt, out, "tx get by pile tx");
+	return store_sqlite_get_row(s, stmt, read_row, out, "tx get by pile tx");
 }
 
 int store_sqlite_tx_get_orphan(struct store *st, const char *pile, int64_t orphan_ref,
@@ -179,7 +169,7 @@ int store_sqlite_tx_get_orphan(struct store *st, const char *pile, int64_t orpha
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, pile);
 	sqlite3_bind_int64(stmt, 2, orphan_ref);
-	return get_one(s, stmt, out, "tx get orphan");
+	return store_sqlite_get_row(s, stmt, read_row, out, "tx get orphan");
 }
 
 int store_sqlite_tx_find_start_dup(struct store *st, const char *pile, int connector_id,
@@ -204,7 +194,7 @@ int store_sqlite_tx_find_start_dup(struct store *st, const char *pile, int conne
 	sqlite3_bind_int64(stmt, 4, meter_start_wh);
 	sqlite3_bind_int64(stmt, 5, start_pile_ms);
 	sqlite3_bind_int64(stmt, 6, STORE_TX_WINDOW_MS);
-	return get_one(s, stmt, out, "tx find duplicate start");
+	return store_sqlite_get_row(s, stmt, read_row, out, "tx find duplicate start");
 }
 
 int store_sqlite_tx_list_open(struct store *st, const char *pile, int evse_id, int connector_id,
@@ -212,7 +202,6 @@ int store_sqlite_tx_list_open(struct store *st, const char *pile, int evse_id, i
 {
 	struct sq_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	int rc = GW_OK;
 
 	*n = 0;
 	stmt = store_sqlite_prep(s, SQ_TX_LIST_OPEN,
@@ -225,10 +214,8 @@ int store_sqlite_tx_list_open(struct store *st, const char *pile, int evse_id, i
 	sqlite3_bind_int(stmt, 2, evse_id);
 	sqlite3_bind_int(stmt, 3, connector_id);
 	sqlite3_bind_int64(stmt, 4, (int64_t)cap);
-	while (*n < cap && (rc = store_sqlite_step_row(s, stmt, "tx list open")) == GW_OK)
-		read_row(stmt, &rows[(*n)++]);
-	sqlite3_reset(stmt);
-	return rc == GW_ENOTFOUND ? GW_OK : rc;
+	return store_sqlite_list_rows(s, stmt, read_row, rows, sizeof(*rows), cap, n,
+				      "tx list open");
 }
 
 int store_sqlite_tx_find_open_by_token(struct store *st, const char *id_token,
@@ -245,7 +232,7 @@ int store_sqlite_tx_find_open_by_token(struct store *st, const char *id_token,
 	if (!stmt)
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, id_token);
-	return get_one(s, stmt, out, "tx open by token");
+	return store_sqlite_get_row(s, stmt, read_row, out, "tx open by token");
 }
 
 int store_sqlite_tx_event_insert(struct store *st, const char *pile, const struct tx_event *ev,

@@ -291,4 +291,30 @@ def test_metrics_additions(t):
             assert line in text, (line, text)
 
 
+def test_metrics_count_callerrors_by_code(t):
+    with ApiGateway(ocpp={"auto_register": True}) as gw:
+        p = gw.pile("CP-ERR", "1.6")
+        p.expect_error("FooBar", {}, "NotImplemented")
+        p.expect_error("FooBar", {}, "NotImplemented")
+        p.expect_error("Authorize", {}, "OccurenceConstraintViolation")  # 1.6's spelling
+        p.expect_error("Authorize", {"idTag": 7}, "TypeConstraintViolation")
+        q = gw.pile("CS-ERR", "2.0.1")
+        q.expect_error("Heartbeat", {"extra": 1}, "PropertyConstraintViolation")
+        st, text = gw.api("GET", "/metrics", token=READ)
+        assert st == 200, text
+        got = sorted(line for line in text.splitlines()
+                     if line.startswith("ocppgw_callerrors_out_total{"))
+        assert got == sorted([
+            'ocppgw_callerrors_out_total{version="1.6",action="(unknown)",code="NotImplemented"} 2',
+            'ocppgw_callerrors_out_total{version="1.6",action="Authorize",'
+            'code="OccurenceConstraintViolation"} 1',
+            'ocppgw_callerrors_out_total{version="1.6",action="Authorize",'
+            'code="TypeConstraintViolation"} 1',
+            'ocppgw_callerrors_out_total{version="2.0.1",action="Heartbeat",'
+            'code="PropertyConstraintViolation"} 1',
+        ]), got
+        p.close()
+        q.close()
+
+
 run(globals())

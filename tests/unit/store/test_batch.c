@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -230,6 +231,53 @@ static void test_kill9_mid_batch(void)
 	free(dir);
 }
 
+/* Checkpoints run in the store's own thread (store_sqlite_ckpt.c): after
+ * a commit of well over 1000 WAL pages the database file grows without
+ * another call on the store, and close stops the thread cleanly. */
+static void test_background_checkpoint(void)
+{
+	char *dir = ts_tmpdir();
+	char path[512], id[16], big[3000];
+	struct store *st = NULL;
+	struct pile_row p;
+	struct stat sb;
+	off_t before;
+	int grown = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	snprintf(path, sizeof(path), "%s/ck.db", dir);
+	CU_ASSERT_EQUAL_FATAL(store_sqlite_open(path, 1000, &st), GW_OK);
+	memset(&p, 0, sizeof(p));
+	strcpy(p.identity, "CP1");
+	CU_ASSERT_EQUAL(store_pile_insert(st, &p), GW_OK);
+	CU_ASSERT_EQUAL_FATAL(stat(path, &sb), 0);
+	before = sb.st_size;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CU_ASSERT_EQUAL_FATAL(store_begin(st), GW_OK);
+	for (int i = 0; i < 2000; i++) { /* ~2000 pages of frames */
+		struct frame_in f = {.pile = "CP1", .dir = FRAME_IN, .msg_id = id, .msg_type = 2,
+				     .action = "DataTransfer", .payload = big,
+				     .payload_len = sizeof(big) - 1, .recv_ms = 1000 + i};
+
+		snprintf(id, sizeof(id), "c%d", i);
+		CU_ASSERT_EQUAL(store_frame_append(st, &f, NULL), GW_OK);
+	}
+	CU_ASSERT_EQUAL(store_commit(st), GW_OK);
+	for (int i = 0; i < 500 && !grown; i++) { /* up to 5 s */
+		usleep(10000);
+		grown = stat(path, &sb) == 0 && sb.st_size > before + 4 * 1024 * 1024;
+	}
+	CU_ASSERT(grown);
+	store_close(st);
+	st = NULL;
+	/* everything is there after a re-open */
+	CU_ASSERT_EQUAL_FATAL(store_sqlite_open(path, 1000, &st), GW_OK);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM frames"), 2000);
+	store_close(st);
+	free(dir);
+}
+
 static CU_TestInfo tests[] = {
 	{"misuse answers GW_ECONFLICT", test_misuse},
 	{"savepoint rollback keeps other frames", test_savepoint_isolation},
@@ -237,6 +285,7 @@ static CU_TestInfo tests[] = {
 	{"busy is transient (GW_ESTORE)", test_busy_is_transient},
 	{"disk full is transient (GW_ESTORE)", test_disk_full},
 	{"kill -9 mid batch", test_kill9_mid_batch},
+	{"checkpoints in the background", test_background_checkpoint},
 	CU_TEST_INFO_NULL,
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * test_orders.c - orders, refund cases, evidence, order events, outbox and
  * the evidence-window queries (issue 4). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,131 @@ static void test_order_lists(void)
 	strcpy(o[3].id_token, "A");
 	CU_ASSERT_EQUAL(store_order_list_overlap(st, &o[3], rows, 8, &n), GW_OK);
 	CU_ASSERT_EQUAL(n, 2);
+	store_close(st);
+}
+
+/* The overlap query against a naive model (SQLite's self-test habit):
+ * random orders on two piles x two connectors x three tokens (one empty),
+ * open or ended, many sharing a start time; every order asks for its
+ * overlaps with several caps, and the answer must be exactly the model's
+ * "other orders of the connector or the idTag, [start, end or open)
+ * overlapping, first cap by (started_ms, id)". */
+#define MODEL_N 120
+
+static int model_overlaps(const struct order_row *self, const struct order_row *o)
+{
+	int64_t end = self->ended_ms ? self->ended_ms : INT64_MAX;
+	int conn = !strcmp(o->pile, self->pile) && o->evse_id == self->evse_id &&
+		   o->connector_id == self->connector_id;
+	int token = self->id_token[0] && !strcmp(o->id_token, self->id_token);
+
+	return o->id != self->id && (conn || token) && o->started_ms < end &&
+	       (o->ended_ms == 0 || o->ended_ms > self->started_ms);
+}
+
+static int cmp_start_id(const void *a, const void *b)
+{
+	const struct order_row *x = a, *y = b;
+
+	if (x->started_ms != y->started_ms)
+		return x->started_ms < y->started_ms ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void test_overlap_model(void)
+{
+	static const char *const tags[] = {"", "T1", "T2"};
+	struct store *st = ts_open_mem(1);
+	struct order_row *o = calloc(MODEL_N, sizeof(*o));
+	struct order_row *want = calloc(MODEL_N, sizeof(*want));
+	struct order_row rows[MODEL_N];
+	unsigned seed = 12345;
+	size_t n, nw;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+	for (int i = 0; i < MODEL_N; i++) {
+		int conn = 1 + (int)(rand_r(&seed) % 2);
+		const char *pile = rand_r(&seed) % 2 ? "CP2" : "CP1";
+		const char *tag = tags[rand_r(&seed) % 3];
+		int64_t start = 1000 * (int64_t)(rand_r(&seed) % 40);
+		struct tx_row t;
+
+		memset(&t, 0, sizeof(t));
+		strcpy(t.pile, pile);
+		t.evse_id = conn;
+		t.connector_id = conn;
+		strcpy(t.id_token, tag);
+		t.start_pile_ms = start;
+		t.last_seq_no = t.reservation_id = t.remote_start_id = -1;
+		CU_ASSERT_EQUAL_FATAL(store_tx_insert(st, &t), GW_OK);
+		o[i] = order_of(t.id, conn, tag, start);
+		strcpy(o[i].pile, pile);
+		CU_ASSERT_EQUAL_FATAL(store_order_insert(st, &o[i]), GW_OK);
+		if (rand_r(&seed) % 3) {
+			o[i].ended_ms = start + 500 * (int64_t)(rand_r(&seed) % 12);
+			o[i].state = ORDER_COMPLETED;
+			CU_ASSERT_EQUAL_FATAL(store_order_update(st, &o[i]), GW_OK);
+		}
+	}
+	for (int i = 0; i < MODEL_N; i++) {
+		static const size_t caps[] = {1, 3, 16, MODEL_N};
+
+		nw = 0;
+		for (int j = 0; j < MODEL_N; j++)
+			if (model_overlaps(&o[i], &o[j]))
+				want[nw++] = o[j];
+		qsort(want, nw, sizeof(*want), cmp_start_id);
+		for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+			size_t k = nw < caps[c] ? nw : caps[c];
+
+			CU_ASSERT_EQUAL(store_order_list_overlap(st, &o[i], rows, caps[c], &n), GW_OK);
+			CU_ASSERT_EQUAL(n, k);
+			for (size_t j = 0; j < n && j < k; j++)
+				CU_ASSERT_EQUAL(rows[j].id, want[j].id);
+		}
+	}
+	free(want);
+	free(o);
+	store_close(st);
+}
+
+/* 1 when the query plan of the cached statement id names index. */
+static int plan_uses(struct store *st, enum sq_id id, const char *index)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	char sql[2048];
+	sqlite3_stmt *stmt = NULL;
+	int found = 0;
+
+	if (!s->stmt[id])
+		return 0;
+	snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", sqlite3_sql(s->stmt[id]));
+	if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW)
+		found |= strstr((const char *)sqlite3_column_text(stmt, 3), index) != NULL;
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+/* The open lists must keep using the partial indexes of migration v5:
+ * their WHERE is repeated word for word (SQ_ORDER_OPEN, SQ_CASE_OPEN). */
+static void test_open_lists_use_indexes(void)
+{
+	struct store *st = ts_open_mem(0);
+	struct order_row rows[2];
+	struct case_row cases[2];
+	size_t n;
+
+	CU_ASSERT_EQUAL(store_order_list_open(st, 0, rows, 2, &n), GW_OK);
+	CU_ASSERT_EQUAL(store_case_list_open(st, 0, cases, 2, &n), GW_OK);
+	CU_ASSERT(plan_uses(st, SQ_ORDER_LIST_OPEN, "orders_open"));
+	CU_ASSERT(plan_uses(st, SQ_CASE_LIST_OPEN, "cases_open"));
+	/* a write of either row builds no throw-away b-tree for them any more */
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+				     " ('orders_open', 'cases_open') AND sql LIKE '% IN %'"),
+			0);
 	store_close(st);
 }
 
@@ -431,6 +557,8 @@ int test_orders_register(void)
 	static CU_TestInfo tests[] = {
 		{"order insert, get, update, one per tx", test_order_roundtrip},
 		{"open list and overlaps", test_order_lists},
+		{"overlaps against a naive model", test_overlap_model},
+		{"open lists use their partial indexes", test_open_lists_use_indexes},
 		{"cases once per (order, rule), amend, auto count", test_cases},
 		{"evidence append-only with seq", test_evidence},
 		{"order events append-only, outbox unique", test_events_outbox},
