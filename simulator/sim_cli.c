@@ -34,6 +34,7 @@ static const struct opt_row opts[] = {
 	{ "json", O_OPT_STR, OFF(json), "[FILE]", "write the result as JSON to FILE (- or none: stdout)" },
 	{ "quiet", O_FLAG, OFF(quiet), NULL, "scenario: no live transcript lines" },
 	{ "time-scale", O_NUM, OFF(time_scale), "X", "scenario: override the file's time_scale" },
+	{ "max-wait", O_NUM, OFF(max_wait_s), "S", "scenario: no wait step longer than S pile seconds (for a server with short timers)" },
 	{ "log", O_STR, OFF(log_level), "LEVEL", "err|warn|notice|info|debug (default warn)" },
 	{ "piles", O_INT, OFF(piles), "N", "load: number of piles (default 100)" },
 	{ "ramp", O_NUM, OFF(ramp), "R", "load: piles connected per second (default 200)" },
@@ -45,6 +46,7 @@ static const struct opt_row opts[] = {
 	{ "version", O_STR, OFF(version), "V", "load: 1.6 or 2.0.1 (default 1.6)" },
 	{ "connectors", O_INT, OFF(connectors), "N", "load: connectors per pile (default 1)" },
 	{ "call-timeout", O_INT, OFF(call_timeout_s), "S", "seconds to wait for an answer (default 30)" },
+	{ "connect-timeout", O_INT, OFF(connect_timeout_s), "S", "seconds for a dial: TCP, TLS and WebSocket handshake (default 10)" },
 	{ "help", O_FLAG, 0, NULL, "this text" },
 };
 
@@ -60,6 +62,7 @@ static void defaults(struct sim_opts *o)
 	o->version = "1.6";
 	o->connectors = 1;
 	o->call_timeout_s = 30;
+	o->connect_timeout_s = 10;
 	o->log_level = "warn";
 }
 
@@ -175,8 +178,9 @@ int sim_cli_parse(int argc, char **argv, struct sim_opts *o, FILE *err)
 		return SIM_EXIT_URL;
 	}
 	if (o->piles < 1 || o->ramp <= 0 || o->duration_s < 0 || o->rate < 0 || o->connectors < 1 ||
-	    o->call_timeout_s < 1) {
-		fprintf(err, "ocppsim: --piles, --ramp, --connectors, --call-timeout must be positive\n");
+	    o->call_timeout_s < 1 || o->connect_timeout_s < 1 || o->max_wait_s < 0) {
+		fprintf(err, "ocppsim: --piles, --ramp, --connectors, --call-timeout, --connect-timeout,"
+			" --max-wait must be positive\n");
 		return SIM_EXIT_URL;
 	}
 	return 0;

@@ -32,6 +32,7 @@ struct sim_opts {
 	const char *json;       /* file, "-" = stdout; NULL = none */
 	int quiet;              /* no live transcript */
 	double time_scale;      /* 0 = the scenario's */
+	double max_wait_s;      /* scenario: cap on each wait step, pile s; 0 = none */
 	const char *log_level;
 	/* load mode */
 	int piles;
@@ -44,6 +45,7 @@ struct sim_opts {
 	const char *version;    /* "1.6" / "2.0.1" */
 	int connectors;
 	int call_timeout_s;
+	int connect_timeout_s;  /* TCP connect + TLS + WebSocket handshake, s */
 };
 
 /* Fill o from argv.  0 on success; otherwise prints why to err and returns

@@ -175,7 +175,7 @@ int sim_net_init(struct sim_net *n, const struct sim_net_opts *o)
 	info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	info.foreign_loops = loops;
 	info.fd_limit_per_thread = o->fd_limit > 0 ? (unsigned)o->fd_limit : 0;
-	info.timeout_secs = 10;
+	info.timeout_secs = o->connect_timeout_s > 0 ? (unsigned)o->connect_timeout_s : 10;
 	info.client_ssl_ca_filepath = o->ca;
 	info.client_ssl_cert_filepath = o->cert;
 	info.client_ssl_private_key_filepath = o->key;

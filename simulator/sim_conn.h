@@ -28,6 +28,7 @@ struct sim_net_opts {
 	const char *key;      /* its private key */
 	int insecure;         /* accept any server certificate */
 	int fd_limit;         /* sockets lws may hold */
+	int connect_timeout_s; /* a dial (TCP, TLS, handshake) gives up after this; 0 = 10 */
 };
 
 /* One per process; lives for the run. */

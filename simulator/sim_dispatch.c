@@ -8,6 +8,7 @@
 
 #include "common/gw_err.h"
 #include "common/gw_log.h"
+#include "common/gw_time.h"
 #include "sim_dispatch.h"
 #include "sim_frame.h"
 #include "sim_pile.h"
@@ -74,6 +75,25 @@ int sim_reply_fixed(struct sim_pile *p, struct json_object *req, const char *fix
 	(void)req;
 	*resp = json_tokener_parse(fixed ? fixed : "{}");
 	return *resp ? GW_OK : GW_EINTERNAL;
+}
+
+void sim_json_add_time(struct json_object *o, const char *key, int64_t at_ms)
+{
+	char ts[GW_TIME_STRLEN];
+
+	json_object_object_add(o, key, json_object_new_string(gw_time_format(at_ms, ts)));
+}
+
+int sim_reply_data_transfer(struct sim_pile *p, struct json_object *req, const char *fixed,
+			    struct json_object **resp)
+{
+	const char *vendor = sim_json_str(req, "vendorId");
+
+	(void)fixed;
+	if (!vendor)
+		return GW_EOCCURRENCE;
+	*resp = sim_json_status(!strcmp(vendor, p->vendor) ? "Accepted" : "UnknownVendorId");
+	return GW_OK;
 }
 
 const char *sim_json_str(struct json_object *o, const char *key)

@@ -8,6 +8,7 @@
 #ifndef SIM_DISPATCH_H
 #define SIM_DISPATCH_H
 #include <stddef.h>
+#include <stdint.h>
 
 struct json_object;
 struct sim_frame;
@@ -31,6 +32,9 @@ char *sim_dispatch(struct sim_pile *p, const struct sim_action_row *rows, size_t
 		   const struct sim_frame *f, int version);
 /* Handler that parses row->fixed. */
 sim_handler_fn sim_reply_fixed;
+/* DataTransfer, both versions: Accepted for the pile's own vendorId, else
+ * UnknownVendorId. */
+sim_handler_fn sim_reply_data_transfer;
 /* GW_E* -> CALLERROR code in the version's spelling (PROTOCOL.md §1.2). */
 const char *sim_error_code(int err, int version);
 
@@ -39,5 +43,7 @@ const char *sim_error_code(int err, int version);
 const char *sim_json_str(struct json_object *o, const char *key);
 long sim_json_int(struct json_object *o, const char *key, long def);
 struct json_object *sim_json_status(const char *status); /* {"status": status} */
+/* o[key] = at_ms as RFC 3339 UTC with milliseconds (both versions' dateTime). */
+void sim_json_add_time(struct json_object *o, const char *key, int64_t at_ms);
 
 #endif

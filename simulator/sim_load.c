@@ -3,7 +3,9 @@
  * sim_load.c - load mode.  Piles are dialed at --ramp per second; a booted
  * pile sends the --mix of messages, either as fast as answers come back
  * (closed loop: the next message goes when the pile's queue drains) or
- * paced by a token bucket to --rate CALLs/s over all piles.  Every answer's
+ * paced by a token bucket to --rate CALLs/s over all piles (refilled every
+ * millisecond, so the offered load has no bursts of its own: the latency
+ * measures the server, not our 5 ms clumps).  Every answer's
  * latency goes into log-linear histograms (sim_hist): one for the run, one
  * for the last second's progress line.  Traffic runs for --duration after
  * the ramp; the summary is text or --json.
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -31,9 +34,24 @@ enum load_err { E_CONNECT, E_HTTP401, E_HANDSHAKE, E_CLOSED, E_CALLERROR, E_TIME
 static const char *const err_names[E_COUNT] = { "connect_failed", "http_401", "handshake_refused",
 						"link_lost", "callerror", "timeout" };
 
-#define TICK_S 0.005
+#define TICK_S 0.001        /* token-bucket refill */
+#define BUCKET_S 0.005      /* at most this much rate in the bucket (after a stall) */
+#define RAMP_TICK_S 0.01
+/* Dials in progress at once.  lws keeps one sorted list of connect
+ * timeouts, each dial an O(list) insert, so 10k dials at once cost O(N^2)
+ * and block the loop for seconds (bench/ANALYSIS.md §7).  Dials the ramp
+ * makes due beyond this wait for earlier ones to connect or fail. */
+#define MAX_PENDING_DIALS 256
 
 struct load;
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 /* One per pile, beside it. */
 struct load_pile {
@@ -42,6 +60,7 @@ struct load_pile {
 	unsigned long seq; /* messages started: picks the mix slot */
 	int tx_phase;      /* transaction mix: 0 start, 1..3 samples, 4 stop */
 	int up;            /* counted in l->up */
+	int dialing;       /* counted in l->pending */
 };
 
 /* One per load run. */
@@ -50,13 +69,14 @@ struct load {
 	struct sim_net net;
 	struct load_pile *lp;
 	int n, dialed, up, up_peak, ever_up;
+	int pending;       /* dials of the ramp not yet connected or failed */
 	int weights[K_COUNT], total_weight;
 	double ramp_acc, tokens;
 	int cursor;
 	int sending;
 	int ending;        /* traffic over: counts progress lines until exit */
 	int64_t t0_ms, traffic_start_ms, traffic_end_ms;
-	int64_t last_tick_ms, last_progress_ms;
+	int64_t last_tick_us, last_progress_ms, last_ramp_ms;
 	ev_timer t_ramp, t_tick, t_progress;
 	struct sim_hist lat, lat_win, conn;
 	unsigned long sent, answered, answered_win, behind;
@@ -137,10 +157,20 @@ static int ready(const struct load_pile *lp)
 
 /* ---- hooks ------------------------------------------------------------ */
 
+/* A dial of the ramp is over (a pile's own reconnects are not counted). */
+static void dial_done(struct load_pile *lp)
+{
+	if (lp->dialing) {
+		lp->dialing = 0;
+		lp->l->pending--;
+	}
+}
+
 static void h_link_up(struct sim_pile *p, int64_t ms)
 {
 	struct load_pile *lp = p->driver;
 
+	dial_done(lp);
 	sim_hist_record(&lp->l->conn, (uint64_t)ms * 1000);
 }
 
@@ -150,6 +180,7 @@ static void h_link_down(struct sim_pile *p, int was_up, int status, const char *
 	struct load *l = lp->l;
 
 	(void)why;
+	dial_done(lp);
 	if (l->ending)
 		return;
 	if (lp->up) {
@@ -221,19 +252,29 @@ static void arm(struct load *l, ev_timer *t, double s)
 	ev_timer_start(l->net.loop, t);
 }
 
+/* Dial what the ramp makes due, keeping at most MAX_PENDING_DIALS in
+ * progress; while that holds dials back, look again in a millisecond. */
 static void ramp_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct load *l = t->data;
+	int64_t now = gw_clock_mono_ms();
 
 	(void)loop;
 	(void)revents;
-	l->ramp_acc += l->o->ramp * 0.01;
-	while (l->ramp_acc >= 1 && l->dialed < l->n) {
-		sim_pile_go_online(l->lp[l->dialed++].p);
+	l->ramp_acc += l->o->ramp * (double)(now - l->last_ramp_ms) / 1000.0;
+	l->last_ramp_ms = now;
+	if (l->ramp_acc > l->n - l->dialed)
+		l->ramp_acc = l->n - l->dialed;
+	while (l->ramp_acc >= 1 && l->dialed < l->n && l->pending < MAX_PENDING_DIALS) {
+		struct load_pile *lp = &l->lp[l->dialed++];
+
+		lp->dialing = 1;
+		l->pending++;
+		sim_pile_go_online(lp->p);
 		l->ramp_acc -= 1;
 	}
 	if (l->dialed < l->n)
-		arm(l, t, 0.01);
+		arm(l, t, l->ramp_acc >= 1 ? 0.001 : RAMP_TICK_S);
 }
 
 static void start_closed_loop(struct load *l)
@@ -249,7 +290,7 @@ static void start_closed_loop(struct load *l)
 static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct load *l = t->data;
-	int64_t now = gw_clock_mono_ms();
+	int64_t now = gw_clock_mono_ms(), now_us = mono_us();
 
 	(void)loop;
 	(void)revents;
@@ -257,7 +298,8 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		return;
 	if (!l->sending) {
 		l->sending = 1; /* the ramp is over: traffic starts now */
-		l->traffic_start_ms = l->last_tick_ms = now;
+		l->traffic_start_ms = now;
+		l->last_tick_us = now_us;
 		l->traffic_end_ms = now + (int64_t)(l->o->duration_s * 1000);
 	}
 	if (now >= l->traffic_end_ms) {
@@ -270,10 +312,10 @@ static void tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		arm(l, t, 0.1);
 		return;
 	}
-	l->tokens += l->o->rate * (double)(now - l->last_tick_ms) / 1000.0;
-	l->last_tick_ms = now;
-	if (l->tokens > l->o->rate * 0.1 + 1)
-		l->tokens = l->o->rate * 0.1 + 1;
+	l->tokens += l->o->rate * (double)(now_us - l->last_tick_us) / 1e6;
+	l->last_tick_us = now_us;
+	if (l->tokens > l->o->rate * BUCKET_S + 1)
+		l->tokens = l->o->rate * BUCKET_S + 1;
 	while (l->tokens >= 1) {
 		int scanned = 0;
 
@@ -446,7 +488,7 @@ int sim_load_run(const struct sim_opts *o, const struct sim_net_opts *net_opts)
 		goto out;
 	}
 	ramp_s = (double)l.n / o->ramp;
-	l.t0_ms = l.last_progress_ms = gw_clock_mono_ms();
+	l.t0_ms = l.last_progress_ms = l.last_ramp_ms = gw_clock_mono_ms();
 	l.traffic_start_ms = l.t0_ms + (int64_t)(ramp_s * 1000);
 	l.traffic_end_ms = l.traffic_start_ms + (int64_t)(o->duration_s * 1000);
 	ev_timer_init(&l.t_ramp, ramp_cb, 0, 0);

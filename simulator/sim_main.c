@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 	net.key = o.key;
 	net.insecure = o.insecure;
 	net.fd_limit = raise_nofile();
+	net.connect_timeout_s = o.connect_timeout_s;
 	if (o.mode == SIM_MODE_SCENARIO)
 		return sim_run_scenario(&o, &net);
 	return sim_load_run(&o, &net);

@@ -5,7 +5,8 @@
  * its retry, the one-CALL-at-a-time pump, answers, timeouts and the
  * transaction-message retry rule (1.6 §3.7.1: only a CALLERROR is a
  * failure; a lost link keeps the message queued), and the periodic timers
- * (heartbeat on real time, meter samples on pile time).
+ * (heartbeat on real time, meter samples on pile time).  Every callback
+ * into the pile is one event of its clock (sim_vclock_enter/_leave).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "common/gw_err.h"
 #include "common/gw_log.h"
 #include "sim_conn.h"
+#include "sim_dispatch.h"
 #include "sim_frame.h"
 #include "sim_pile.h"
 
@@ -229,7 +231,7 @@ static void on_call(struct sim_pile *p, const struct sim_frame *f)
 	pump(p);
 }
 
-void sim_pile_on_text(struct sim_pile *p, const char *buf, size_t len)
+static void on_text(struct sim_pile *p, const char *buf, size_t len)
 {
 	struct sim_frame f;
 	int rc;
@@ -250,15 +252,19 @@ void sim_pile_on_text(struct sim_pile *p, const char *buf, size_t len)
 	sim_frame_cleanup(&f);
 }
 
+void sim_pile_on_text(struct sim_pile *p, const char *buf, size_t len)
+{
+	sim_vclock_enter(&p->clock);
+	on_text(p, buf, len);
+	sim_vclock_leave(&p->clock);
+}
+
 /* ---- timers ----------------------------------------------------------- */
 
-static void call_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+static void call_timeout(struct sim_pile *p)
 {
-	struct sim_pile *p = t->data;
 	struct sim_msg *m;
 
-	(void)loop;
-	(void)revents;
 	if (p->retry_wait) {
 		p->retry_wait = 0;
 		pump(p);
@@ -281,15 +287,28 @@ static void call_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	pump(p);
 }
 
+static void call_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct sim_pile *p = t->data;
+
+	(void)loop;
+	(void)revents;
+	sim_vclock_enter(&p->clock);
+	call_timeout(p);
+	sim_vclock_leave(&p->clock);
+}
+
 static void heartbeat_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct sim_pile *p = t->data;
 
 	(void)loop;
 	(void)revents;
+	sim_vclock_enter(&p->clock);
 	if (p->connected && p->boot == SIM_BOOT_ACCEPTED)
 		p->proto->heartbeat(p);
 	arm(p, &p->t_heartbeat, p->cfg.heartbeat_s);
+	sim_vclock_leave(&p->clock);
 }
 
 static void sample_all(struct sim_pile *p, const char *context)
@@ -299,51 +318,50 @@ static void sample_all(struct sim_pile *p, const char *context)
 			sim_pile_sample(p, &p->conn[i], context);
 }
 
-static void sample_cb(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	struct sim_pile *p = t->data;
-
-	(void)loop;
-	(void)revents;
-	if (p->cfg.meter_interval_s <= 0)
-		return;
-	sample_all(p, "Sample.Periodic");
-	arm(p, &p->t_sample, real_s(p, p->cfg.meter_interval_s));
-}
-
-/* Real seconds until the next clock-aligned instant of pile time. */
-static double next_aligned_s(const struct sim_pile *p)
+/* Pile ms from now to the next clock-aligned instant (never 0: the
+ * instant we stand on has been sampled). */
+static int64_t next_aligned_ms(const struct sim_pile *p)
 {
 	int64_t iv = (int64_t)p->cfg.clock_aligned_s * 1000, now = sim_pile_now(p);
-	int64_t next = (now / iv + 1) * iv;
 
-	return real_s(p, (double)(next - now) / 1000.0);
+	return (now / iv + 1) * iv - now;
 }
 
-static void clock_cb(struct ev_loop *loop, ev_timer *t, int revents)
+/* The samplers are virtual timers: each sample is stamped with the pile
+ * instant it was due at, and they interleave with a scenario's steps in
+ * pile-time order however late the process runs (sim_vclock.h). */
+static void sample_cb(struct sim_vtimer *t)
 {
 	struct sim_pile *p = t->data;
 
-	(void)loop;
-	(void)revents;
-	if (p->cfg.clock_aligned_s <= 0)
+	if (p->stopped || p->cfg.meter_interval_s <= 0)
+		return;
+	sample_all(p, "Sample.Periodic");
+	sim_vclock_after(&p->clock, t, (int64_t)p->cfg.meter_interval_s * 1000);
+}
+
+static void clock_cb(struct sim_vtimer *t)
+{
+	struct sim_pile *p = t->data;
+
+	if (p->stopped || p->cfg.clock_aligned_s <= 0)
 		return;
 	sample_all(p, "Sample.Clock");
-	arm(p, &p->t_clock, next_aligned_s(p) + 0.001);
+	sim_vclock_after(&p->clock, t, next_aligned_ms(p));
 }
 
 void sim_pile_config_changed(struct sim_pile *p)
 {
 	if (p->boot == SIM_BOOT_ACCEPTED && p->cfg.heartbeat_s > 0)
 		arm(p, &p->t_heartbeat, p->cfg.heartbeat_s);
-	if (p->cfg.meter_interval_s > 0)
-		arm(p, &p->t_sample, real_s(p, p->cfg.meter_interval_s));
+	if (p->stopped || p->cfg.meter_interval_s <= 0)
+		sim_vclock_cancel(&p->clock, &p->v_sample);
 	else
-		disarm(p, &p->t_sample);
-	if (p->cfg.clock_aligned_s > 0)
-		arm(p, &p->t_clock, next_aligned_s(p));
+		sim_vclock_after(&p->clock, &p->v_sample, (int64_t)p->cfg.meter_interval_s * 1000);
+	if (p->stopped || p->cfg.clock_aligned_s <= 0)
+		sim_vclock_cancel(&p->clock, &p->v_clock);
 	else
-		disarm(p, &p->t_clock);
+		sim_vclock_after(&p->clock, &p->v_clock, next_aligned_ms(p));
 }
 
 static void boot_cb(struct ev_loop *loop, ev_timer *t, int revents)
@@ -352,8 +370,20 @@ static void boot_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 	(void)loop;
 	(void)revents;
+	sim_vclock_enter(&p->clock);
 	if (p->connected && p->boot != SIM_BOOT_ACCEPTED)
 		p->proto->boot(p);
+	sim_vclock_leave(&p->clock);
+}
+
+void sim_pile_boot_answer(struct sim_pile *p, struct json_object *payload)
+{
+	const char *s = sim_json_str(payload, "status");
+	enum sim_boot b = !s ? SIM_BOOT_REJECTED :
+			  !strcmp(s, "Accepted") ? SIM_BOOT_ACCEPTED :
+			  !strcmp(s, "Pending") ? SIM_BOOT_PENDING : SIM_BOOT_REJECTED;
+
+	sim_pile_boot_result(p, b, (int)sim_json_int(payload, "interval", 0));
 }
 
 void sim_pile_boot_result(struct sim_pile *p, enum sim_boot st, int interval_s)
@@ -385,8 +415,10 @@ static void reconnect_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 	(void)loop;
 	(void)revents;
+	sim_vclock_enter(&p->clock);
 	if (p->want_online && !p->connected && !p->connecting && !p->wsi)
 		sim_conn_open(p);
+	sim_vclock_leave(&p->clock);
 }
 
 void sim_pile_go_online(struct sim_pile *p)
@@ -403,7 +435,7 @@ void sim_pile_go_offline(struct sim_pile *p)
 	sim_conn_close(p);
 }
 
-void sim_pile_on_open(struct sim_pile *p)
+static void link_open(struct sim_pile *p)
 {
 	p->closing = 0;
 	p->connected = 1;
@@ -425,7 +457,14 @@ void sim_pile_on_open(struct sim_pile *p)
 	pump(p);
 }
 
-void sim_pile_on_close(struct sim_pile *p, int http_status, const char *why)
+void sim_pile_on_open(struct sim_pile *p)
+{
+	sim_vclock_enter(&p->clock);
+	link_open(p);
+	sim_vclock_leave(&p->clock);
+}
+
+static void link_closed(struct sim_pile *p, int http_status, const char *why)
 {
 	int was_up = p->connected;
 	double wait_s;
@@ -457,6 +496,13 @@ void sim_pile_on_close(struct sim_pile *p, int http_status, const char *why)
 	arm(p, &p->t_reconnect, wait_s);
 }
 
+void sim_pile_on_close(struct sim_pile *p, int http_status, const char *why)
+{
+	sim_vclock_enter(&p->clock);
+	link_closed(p, http_status, why);
+	sim_vclock_leave(&p->clock);
+}
+
 /* ---- reboot ----------------------------------------------------------- */
 
 static void reboot_cb(struct ev_loop *loop, ev_timer *t, int revents)
@@ -465,6 +511,7 @@ static void reboot_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 	(void)loop;
 	(void)revents;
+	sim_vclock_enter(&p->clock);
 	if (p->hooks->event)
 		p->hooks->event(p, "reboot", p->reboot_reason);
 	/* close first: the end messages below stay queued for after the boot */
@@ -474,6 +521,7 @@ static void reboot_cb(struct ev_loop *loop, ev_timer *t, int revents)
 			sim_pile_stop_tx(p, &p->conn[i], p->reboot_reason, "ResetCommand");
 	p->boot = SIM_BOOT_NONE;
 	p->backoff_ms = 0;
+	sim_vclock_leave(&p->clock);
 }
 
 void sim_pile_reboot(struct sim_pile *p, const char *reason)
@@ -495,6 +543,7 @@ int sim_pile_new(struct sim_net *net, const char *identity, const struct sim_pro
 	p->net = net;
 	p->proto = proto;
 	sim_cfg_defaults(&p->cfg);
+	sim_vclock_init(&p->clock, net->loop);
 	sim_vclock_start(&p->clock, 1.0, 0);
 	sim_queue_init(&p->calls, 1024);
 	p->call_timeout_s = 30;
@@ -512,14 +561,14 @@ int sim_pile_new(struct sim_net *net, const char *identity, const struct sim_pro
 		sim_meter_init(&p->conn[i].meter, meter_start_wh, sim_pile_now(p));
 	}
 	ev_timer_init(&p->t_heartbeat, heartbeat_cb, 1, 0);
-	ev_timer_init(&p->t_sample, sample_cb, 1, 0);
-	ev_timer_init(&p->t_clock, clock_cb, 1, 0);
+	sim_vtimer_init(&p->v_sample, sample_cb, p);
+	sim_vtimer_init(&p->v_clock, clock_cb, p);
 	ev_timer_init(&p->t_call, call_timer_cb, 1, 0);
 	ev_timer_init(&p->t_reconnect, reconnect_cb, 1, 0);
 	ev_timer_init(&p->t_boot, boot_cb, 1, 0);
 	ev_timer_init(&p->t_reboot, reboot_cb, 1, 0);
 	p->t_reboot.data = p;
-	p->t_heartbeat.data = p->t_sample.data = p->t_clock.data = p;
+	p->t_heartbeat.data = p;
 	p->t_call.data = p->t_reconnect.data = p->t_boot.data = p;
 	*out = p;
 	return GW_OK;
@@ -527,13 +576,14 @@ int sim_pile_new(struct sim_net *net, const char *identity, const struct sim_pro
 
 void sim_pile_stop(struct sim_pile *p)
 {
-	ev_timer *all[] = { &p->t_heartbeat, &p->t_sample, &p->t_clock,
-			    &p->t_call, &p->t_reconnect, &p->t_boot, &p->t_reboot };
+	ev_timer *all[] = { &p->t_heartbeat, &p->t_call, &p->t_reconnect, &p->t_boot,
+			    &p->t_reboot };
 
 	p->stopped = 1;
 	p->want_online = 0;
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		disarm(p, all[i]);
+	sim_vclock_stop(&p->clock);
 }
 
 void sim_pile_free(struct sim_pile *p)

@@ -10,6 +10,12 @@
  * Flow: a state change (sim_pile_plug, _start_tx, ...) asks the proto to
  * build messages, which are queued (sim_pile_enqueue) and pumped one at a
  * time: the queue head is in flight until its answer arrives.
+ *
+ * Time: every callback into a pile (a frame, a timer, the link) is one
+ * event of its clock (sim_vclock_enter/_leave), and a driver wraps what it
+ * does to the pile the same way (the scenario runner does): all messages
+ * of one event carry one stamp, and the samplers fire in pile-time order
+ * with the driver's own virtual timers.
  */
 #ifndef SIM_PILE_H
 #define SIM_PILE_H
@@ -93,8 +99,7 @@ struct sim_proto {
 	void (*meter)(struct sim_pile *p, struct sim_connector *c, const char *context);
 	void (*tx_end)(struct sim_pile *p, struct sim_connector *c, const char *reason,
 		       const char *trigger);
-	/* resend the Start of c's transaction as it was first sent */
-	int (*replay_start)(struct sim_pile *p, struct sim_connector *c);
+	const char *start_action; /* the message that starts a transaction (sim_pile_resend_start) */
 	/* our CALL m was answered with payload (a CALLRESULT) */
 	void (*on_result)(struct sim_pile *p, struct sim_msg *m, struct json_object *payload);
 	/* answer a server CALL: returns the reply frame text (gw_malloc'd) */
@@ -174,7 +179,8 @@ struct sim_pile {
 	int nconn;
 	struct sim_connector conn[SIM_MAX_CONNECTORS];
 
-	ev_timer t_heartbeat, t_sample, t_clock, t_call, t_reconnect, t_boot, t_reboot;
+	ev_timer t_heartbeat, t_call, t_reconnect, t_boot, t_reboot; /* real time */
+	struct sim_vtimer v_sample, v_clock; /* pile time: periodic, clock-aligned samples */
 	char reboot_reason[32];        /* stop reason for transactions at reboot */
 	unsigned long sent_calls, recv_calls, errors;
 };
@@ -203,6 +209,8 @@ void sim_pile_enqueue(struct sim_pile *p, const char *action, struct json_object
 int sim_pile_idle(const struct sim_pile *p);
 int64_t sim_pile_now(const struct sim_pile *p); /* pile time, ms */
 struct sim_connector *sim_pile_connector(struct sim_pile *p, int id); /* NULL if none */
+/* The connector whose open transaction has local number ref; NULL if none. */
+struct sim_connector *sim_pile_connector_of_ref(struct sim_pile *p, int ref);
 
 /* Charge-point behaviour (sim_pile_ev.c): what a real pile does when the
  * driver or the server acts. */
@@ -218,11 +226,19 @@ void sim_pile_set_charging(struct sim_pile *p, struct sim_connector *c, enum sim
 void sim_pile_fault(struct sim_pile *p, struct sim_connector *c, const char *code);
 void sim_pile_clear_fault(struct sim_pile *p, struct sim_connector *c);
 void sim_pile_sample(struct sim_pile *p, struct sim_connector *c, const char *context);
+/* Queue again the start message of c's transaction (action: the version's
+ * StartTransaction / TransactionEvent) exactly as first sent, with no
+ * transaction ref, so that whatever 1.6 transactionId the server returns
+ * does not replace the first one.  GW_ENOTFOUND if none. */
+int sim_pile_resend_start(struct sim_pile *p, struct sim_connector *c, const char *action);
 /* Reboot soon (after the current reply leaves): open transactions end
  * with reason, the link drops, the pile boots again. */
 void sim_pile_reboot(struct sim_pile *p, const char *reason);
 /* The proto read a BootNotification answer. */
 void sim_pile_boot_result(struct sim_pile *p, enum sim_boot st, int interval_s);
+/* Read a BootNotification CALLRESULT (status, interval: the same fields in
+ * both versions) and act on it. */
+void sim_pile_boot_answer(struct sim_pile *p, struct json_object *payload);
 /* Re-arm timers after a configuration change or boot. */
 void sim_pile_config_changed(struct sim_pile *p);
 

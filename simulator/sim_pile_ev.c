@@ -165,6 +165,24 @@ void sim_pile_clear_fault(struct sim_pile *p, struct sim_connector *c)
 	}
 }
 
+struct sim_connector *sim_pile_connector_of_ref(struct sim_pile *p, int ref)
+{
+	for (int i = 0; i < p->nconn; i++)
+		if (p->conn[i].tx.active && p->conn[i].tx.ref == ref)
+			return &p->conn[i];
+	return NULL;
+}
+
+int sim_pile_resend_start(struct sim_pile *p, struct sim_connector *c, const char *action)
+{
+	struct json_object *copy = NULL;
+
+	if (!c->tx.start_payload || json_object_deep_copy(c->tx.start_payload, &copy, NULL))
+		return GW_ENOTFOUND;
+	sim_pile_enqueue(p, action, copy, SIM_MSG_TX, -1, c->id);
+	return GW_OK;
+}
+
 void sim_pile_sample(struct sim_pile *p, struct sim_connector *c, const char *context)
 {
 	if (p->quirks.meter_silence)

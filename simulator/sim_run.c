@@ -7,6 +7,12 @@
  * wait and kick the next step from a zero timer, never from inside a
  * callback chain.  At the end the transcript, the expectations and the
  * final state are printed and, with --json, written.
+ *
+ * Time: a step is an instant of pile time.  The instant a wait ends (a
+ * `wait` step's virtual timer, the answer that drained the queue) is held
+ * on the pile's clock until the kicked step has run, so no sampler can
+ * slip in between, and every message of the step carries that instant
+ * (sim_vclock.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +35,7 @@
 enum run_wait {
 	W_NONE,     /* run the next step */
 	W_BOOT,     /* first BootNotification accepted */
-	W_TIMER,    /* t_step fires */
+	W_TIMER,    /* v_wait fires (pile time) */
 	W_IDLE,     /* queue drained (or link down) */
 	W_ONLINE,   /* link up and queue drained */
 	W_RESPONSE, /* a CALLRESULT/CALLERROR for step->action */
@@ -48,8 +54,11 @@ struct sim_run {
 	size_t step;                   /* next step to run */
 	const struct sim_step *cur;    /* step being waited on */
 	enum run_wait wait;
-	ev_timer t_step;               /* wait timer or deadline */
+	ev_timer t_step;               /* real-time deadline of a wait */
 	ev_timer t_kick;               /* zero-delay advance */
+	struct sim_vtimer v_wait;      /* a `wait` step, on pile time */
+	int pinned;                    /* the pile clock is held for the kicked step */
+	double max_wait_s;             /* --max-wait: cap on a wait step, pile s; 0 = none */
 	struct json_object *responses; /* action -> last answer payload */
 	struct json_object *calls;     /* action -> CALLs received */
 	struct json_object *used;      /* action -> CALLs consumed by expect_call */
@@ -68,8 +77,14 @@ static void finish(struct sim_run *r, int code)
 	ev_break(r->net.loop, EVBREAK_ALL);
 }
 
+/* Run the next step (or recheck) from a zero timer, at the present
+ * instant: the clock stays held there until kick_cb has run. */
 static void kick(struct sim_run *r)
 {
+	if (!r->pinned) {
+		sim_vclock_enter(&r->pile->clock);
+		r->pinned = 1;
+	}
 	ev_timer_stop(r->net.loop, &r->t_kick);
 	ev_timer_set(&r->t_kick, 0, 0);
 	ev_timer_start(r->net.loop, &r->t_kick);
@@ -106,6 +121,7 @@ static void record_expect(struct sim_run *r, const struct sim_step *st, int ok, 
 static void done_waiting(struct sim_run *r)
 {
 	ev_timer_stop(r->net.loop, &r->t_step);
+	sim_vclock_cancel(&r->pile->clock, &r->v_wait);
 	r->wait = W_NONE;
 	r->cur = NULL;
 	kick(r);
@@ -214,9 +230,22 @@ typedef enum run_wait step_fn(struct sim_run *r, const struct sim_step *st,
 
 static enum run_wait s_wait(struct sim_run *r, const struct sim_step *st, struct sim_connector *c)
 {
+	double s = st->seconds;
+
 	(void)c;
-	deadline(r, (double)sim_vclock_real_ms(&r->pile->clock, (int64_t)(st->seconds * 1000)) / 1000.0);
+	if (r->max_wait_s > 0 && s > r->max_wait_s)
+		s = r->max_wait_s;
+	sim_vclock_after(&r->pile->clock, &r->v_wait, (int64_t)(s * 1000));
 	return W_TIMER;
+}
+
+/* A wait step's instant came (the clock is held there). */
+static void wait_cb(struct sim_vtimer *t)
+{
+	struct sim_run *r = t->data;
+
+	if (r->wait == W_TIMER)
+		done_waiting(r);
 }
 
 static enum run_wait s_plug(struct sim_run *r, const struct sim_step *st, struct sim_connector *c)
@@ -296,7 +325,7 @@ static enum run_wait s_online(struct sim_run *r, const struct sim_step *st, stru
 static enum run_wait s_replay(struct sim_run *r, const struct sim_step *st, struct sim_connector *c)
 {
 	(void)st;
-	if (r->pile->proto->replay_start(r->pile, c))
+	if (sim_pile_resend_start(r->pile, c, r->pile->proto->start_action))
 		event(r, "warning", "replay_start: no transaction started on that connector");
 	return W_IDLE;
 }
@@ -402,23 +431,9 @@ static void run_steps(struct sim_run *r)
 	}
 }
 
-static void kick_cb(struct ev_loop *loop, ev_timer *t, int revents)
+static void deadline_passed(struct sim_run *r)
 {
-	(void)loop;
-	(void)revents;
-	run_steps(t->data);
-}
-
-static void step_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
-{
-	struct sim_run *r = t->data;
-
-	(void)loop;
-	(void)revents;
 	switch (r->wait) {
-	case W_TIMER:
-		done_waiting(r);
-		return;
 	case W_RESPONSE:
 		check_response(r, r->cur, 1);
 		break;
@@ -441,6 +456,17 @@ static void step_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		break;
 	}
 	done_waiting(r);
+}
+
+static void step_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct sim_run *r = t->data;
+
+	(void)loop;
+	(void)revents;
+	sim_vclock_enter(&r->pile->clock);
+	deadline_passed(r);
+	sim_vclock_leave(&r->pile->clock);
 }
 
 /* ---- pile hooks ------------------------------------------------------- */
@@ -548,15 +574,24 @@ static const struct sim_pile_hooks run_hooks = {
 	.idle = h_idle,
 };
 
-/* kick_cb also serves rechecks when no step is runnable */
-static void kick_or_recheck_cb(struct ev_loop *loop, ev_timer *t, int revents)
+/* The kick: next steps, or a recheck when no step is runnable; then the
+ * instant held by kick() is let go. */
+static void kick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct sim_run *r = t->data;
+	int pinned = r->pinned;
 
+	(void)loop;
+	(void)revents;
+	r->pinned = 0; /* a step that kicks again pins anew */
+	sim_vclock_enter(&r->pile->clock);
 	if (r->wait == W_NONE)
-		kick_cb(loop, t, revents);
+		run_steps(r);
 	else
 		recheck(r);
+	sim_vclock_leave(&r->pile->clock);
+	if (pinned)
+		sim_vclock_leave(&r->pile->clock);
 }
 
 /* ---- result ----------------------------------------------------------- */
@@ -635,6 +670,7 @@ static void setup_pile(struct sim_run *r, const struct sim_opts *o)
 	int64_t back = sc->backdate_s >= 0 ? (int64_t)sc->backdate_s * 1000 :
 		       (int64_t)((sim_scenario_virtual_s(sc) + 10.0 * scale + 10.0) * 1000);
 
+	r->max_wait_s = o->max_wait_s;
 	p->hooks = &run_hooks;
 	p->driver = r;
 	p->vendor = sc->vendor;
@@ -692,7 +728,8 @@ int sim_run_scenario(const struct sim_opts *o, const struct sim_net_opts *net_op
 	r.expects = json_object_new_array();
 	setup_pile(&r, o);
 	ev_timer_init(&r.t_step, step_timer_cb, 1, 0);
-	ev_timer_init(&r.t_kick, kick_or_recheck_cb, 0, 0);
+	ev_timer_init(&r.t_kick, kick_cb, 0, 0);
+	sim_vtimer_init(&r.v_wait, wait_cb, &r);
 	r.t_step.data = r.t_kick.data = &r;
 	r.wait = W_BOOT;
 	deadline(&r, BOOT_TIMEOUT_S);

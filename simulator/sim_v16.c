@@ -14,7 +14,6 @@
 #include <json-c/json.h>
 
 #include "common/gw_err.h"
-#include "common/gw_time.h"
 #include "sim_dispatch.h"
 #include "sim_frame.h"
 #include "sim_pile.h"
@@ -22,13 +21,6 @@
 static struct json_object *jstr(const char *s)
 {
 	return json_object_new_string(s);
-}
-
-static void add_time(struct json_object *o, const char *key, int64_t at_ms)
-{
-	char ts[GW_TIME_STRLEN];
-
-	json_object_object_add(o, key, jstr(gw_time_format(at_ms, ts)));
 }
 
 static void v16_boot(struct sim_pile *p)
@@ -59,7 +51,7 @@ static void v16_status(struct sim_pile *p, struct sim_connector *c, const char *
 	json_object_object_add(o, "connectorId", json_object_new_int(c->id));
 	json_object_object_add(o, "errorCode", jstr(c->faulted ? c->error_code : "NoError"));
 	json_object_object_add(o, "status", jstr(sim_status_name(c->status)));
-	add_time(o, "timestamp", sim_pile_now(p));
+	sim_json_add_time(o, "timestamp", sim_pile_now(p));
 	sim_pile_enqueue(p, "StatusNotification", o, 0, -1, c->id);
 }
 
@@ -99,7 +91,7 @@ static struct json_object *meter_value(struct sim_pile *p, struct sim_connector 
 	char v[32];
 
 	sim_meter_read(&c->meter, &r);
-	add_time(mv, "timestamp", sim_pile_now(p));
+	sim_json_add_time(mv, "timestamp", sim_pile_now(p));
 	if (edge || strstr(want, "Energy.Active.Import.Register")) {
 		snprintf(v, sizeof(v), c->meter.kwh ? "%.3f" : "%.0f", r.energy);
 		add_sv(svs, v, context, "Energy.Active.Import.Register", r.energy_unit, "Outlet");
@@ -144,7 +136,7 @@ static void v16_tx_begin(struct sim_pile *p, struct sim_connector *c, const char
 	json_object_object_add(o, "connectorId", json_object_new_int(c->id));
 	json_object_object_add(o, "idTag", jstr(c->tx.id_tag));
 	json_object_object_add(o, "meterStart", json_object_new_int64(sim_meter_register_int(&c->meter)));
-	add_time(o, "timestamp", c->tx.start_ms);
+	sim_json_add_time(o, "timestamp", c->tx.start_ms);
 	json_object_deep_copy(o, &c->tx.start_payload, NULL);
 	sim_pile_enqueue(p, "StartTransaction", o, SIM_MSG_TX, c->tx.ref, c->id);
 	sim_pile_sample(p, c, "Transaction.Begin");
@@ -158,22 +150,11 @@ static void v16_tx_end(struct sim_pile *p, struct sim_connector *c, const char *
 	(void)trigger;
 	json_object_object_add(o, "idTag", jstr(c->tx.id_tag));
 	json_object_object_add(o, "meterStop", json_object_new_int64(sim_meter_register_int(&c->meter)));
-	add_time(o, "timestamp", sim_pile_now(p));
+	sim_json_add_time(o, "timestamp", sim_pile_now(p));
 	json_object_object_add(o, "reason", jstr(reason));
 	json_object_array_add(data, meter_value(p, c, "Transaction.End"));
 	json_object_object_add(o, "transactionData", data);
 	sim_pile_enqueue(p, "StopTransaction", o, SIM_MSG_TX | SIM_MSG_PATCH_TXID, c->tx.ref, c->id);
-}
-
-static int v16_replay_start(struct sim_pile *p, struct sim_connector *c)
-{
-	struct json_object *copy = NULL;
-
-	if (!c->tx.start_payload || json_object_deep_copy(c->tx.start_payload, &copy, NULL))
-		return GW_ENOTFOUND;
-	/* ref -1: whatever id the server returns does not replace the first one */
-	sim_pile_enqueue(p, "StartTransaction", copy, SIM_MSG_TX, -1, c->id);
-	return GW_OK;
 }
 
 static void v16_prepare(struct sim_pile *p, struct sim_msg *m)
@@ -184,33 +165,20 @@ static void v16_prepare(struct sim_pile *p, struct sim_msg *m)
 			       json_object_new_int64(p->txid_map[m->tx_ref % 16]));
 }
 
-static struct sim_connector *connector_of_ref(struct sim_pile *p, int ref)
-{
-	for (int i = 0; i < p->nconn; i++)
-		if (p->conn[i].tx.active && p->conn[i].tx.ref == ref)
-			return &p->conn[i];
-	return NULL;
-}
-
 static void v16_on_result(struct sim_pile *p, struct sim_msg *m, struct json_object *payload)
 {
 	struct json_object *st = sim_json_path(payload, "idTagInfo.status");
 	struct sim_connector *c;
 
 	if (!strcmp(m->action, "BootNotification")) {
-		const char *s = sim_json_str(payload, "status");
-		enum sim_boot b = !s ? SIM_BOOT_REJECTED :
-				  !strcmp(s, "Accepted") ? SIM_BOOT_ACCEPTED :
-				  !strcmp(s, "Pending") ? SIM_BOOT_PENDING : SIM_BOOT_REJECTED;
-
-		sim_pile_boot_result(p, b, (int)sim_json_int(payload, "interval", 0));
+		sim_pile_boot_answer(p, payload);
 		return;
 	}
 	if (strcmp(m->action, "StartTransaction") || m->tx_ref < 0)
 		return;
 	p->txid_map[m->tx_ref % 16] = sim_json_int(payload, "transactionId", 0);
 	/* an invalid idTag ends the transaction (StopTransactionOnInvalidId) */
-	c = connector_of_ref(p, m->tx_ref);
+	c = sim_pile_connector_of_ref(p, m->tx_ref);
 	if (c && st && strcmp(json_object_get_string(st), "Accepted"))
 		sim_pile_stop_tx(p, c, "DeAuthorized", NULL);
 }
@@ -408,18 +376,6 @@ static int h_change_availability(struct sim_pile *p, struct json_object *req, co
 	return GW_OK;
 }
 
-static int h_data_transfer(struct sim_pile *p, struct json_object *req, const char *fixed,
-			   struct json_object **resp)
-{
-	const char *vendor = sim_json_str(req, "vendorId");
-
-	(void)fixed;
-	if (!vendor)
-		return GW_EOCCURRENCE;
-	*resp = sim_json_status(!strcmp(vendor, p->vendor) ? "Accepted" : "UnknownVendorId");
-	return GW_OK;
-}
-
 /* Sorted by action (bsearch). */
 static const struct sim_action_row v16_actions[] = {
 	{ "CancelReservation", sim_reply_fixed, "{\"status\":\"Rejected\"}" },
@@ -427,7 +383,7 @@ static const struct sim_action_row v16_actions[] = {
 	{ "ChangeConfiguration", h_change_config, NULL },
 	{ "ClearCache", sim_reply_fixed, "{\"status\":\"Accepted\"}" },
 	{ "ClearChargingProfile", sim_reply_fixed, "{\"status\":\"Unknown\"}" },
-	{ "DataTransfer", h_data_transfer, NULL },
+	{ "DataTransfer", sim_reply_data_transfer, NULL },
 	{ "GetCompositeSchedule", sim_reply_fixed, "{\"status\":\"Rejected\"}" },
 	{ "GetConfiguration", h_get_config, NULL },
 	{ "GetDiagnostics", sim_reply_fixed, "{}" },
@@ -458,7 +414,7 @@ const struct sim_proto sim_proto_v16 = {
 	.tx_begin = v16_tx_begin,
 	.meter = v16_meter,
 	.tx_end = v16_tx_end,
-	.replay_start = v16_replay_start,
+	.start_action = "StartTransaction",
 	.on_result = v16_on_result,
 	.dispatch = v16_dispatch,
 	.prepare = v16_prepare,

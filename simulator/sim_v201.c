@@ -14,7 +14,6 @@
 #include <json-c/json.h>
 
 #include "common/gw_err.h"
-#include "common/gw_time.h"
 #include "sim_dispatch.h"
 #include "sim_frame.h"
 #include "sim_pile.h"
@@ -30,13 +29,6 @@ static const char *const chg_names[] = { "Charging", "EVConnected", "SuspendedEV
 static struct json_object *jstr(const char *s)
 {
 	return json_object_new_string(s);
-}
-
-static void add_time(struct json_object *o, const char *key, int64_t at_ms)
-{
-	char ts[GW_TIME_STRLEN];
-
-	json_object_object_add(o, key, jstr(gw_time_format(at_ms, ts)));
 }
 
 static enum cs201 connector_status(const struct sim_connector *c)
@@ -141,7 +133,7 @@ static struct json_object *meter_values(struct sim_pile *p, struct sim_connector
 	struct sim_meter_reading r;
 
 	sim_meter_read(&c->meter, &r);
-	add_time(mv, "timestamp", sim_pile_now(p));
+	sim_json_add_time(mv, "timestamp", sim_pile_now(p));
 	if (edge || strstr(want, "Energy.Active.Import.Register"))
 		add_sv(svs, round_to(r.energy, c->meter.kwh ? 0.001 : 1), context,
 		       "Energy.Active.Import.Register", r.energy_unit, "Outlet");
@@ -166,7 +158,7 @@ static void tx_event(struct sim_pile *p, struct sim_connector *c, const char *ty
 	enum chg201 chg = charging_state(c);
 
 	json_object_object_add(o, "eventType", jstr(type));
-	add_time(o, "timestamp", sim_pile_now(p));
+	sim_json_add_time(o, "timestamp", sim_pile_now(p));
 	json_object_object_add(o, "triggerReason", jstr(trigger));
 	json_object_object_add(o, "seqNo", json_object_new_int(c->tx.seq_no++));
 	if (!p->connected)
@@ -197,7 +189,7 @@ static void v201_status(struct sim_pile *p, struct sim_connector *c, const char 
 	if (c->sent_status != (int)cs) {
 		c->sent_status = (int)cs;
 		o = json_object_new_object();
-		add_time(o, "timestamp", sim_pile_now(p));
+		sim_json_add_time(o, "timestamp", sim_pile_now(p));
 		json_object_object_add(o, "connectorStatus", jstr(cs_names[cs]));
 		json_object_object_add(o, "evseId", json_object_new_int(c->id));
 		json_object_object_add(o, "connectorId", json_object_new_int(1));
@@ -264,41 +256,18 @@ static void v201_tx_end(struct sim_pile *p, struct sim_connector *c, const char 
 		 p->quirks.meter_silence ? NULL : "Transaction.End", stopped_reason(reason));
 }
 
-static int v201_replay_start(struct sim_pile *p, struct sim_connector *c)
-{
-	struct json_object *copy = NULL;
-
-	if (!c->tx.start_payload || json_object_deep_copy(c->tx.start_payload, &copy, NULL))
-		return GW_ENOTFOUND;
-	sim_pile_enqueue(p, "TransactionEvent", copy, SIM_MSG_TX, -1, c->id);
-	return GW_OK;
-}
-
-static struct sim_connector *connector_of_ref(struct sim_pile *p, int ref)
-{
-	for (int i = 0; i < p->nconn; i++)
-		if (p->conn[i].tx.active && p->conn[i].tx.ref == ref)
-			return &p->conn[i];
-	return NULL;
-}
-
 static void v201_on_result(struct sim_pile *p, struct sim_msg *m, struct json_object *payload)
 {
 	struct json_object *st = sim_json_path(payload, "idTokenInfo.status");
 	struct sim_connector *c;
 
 	if (!strcmp(m->action, "BootNotification")) {
-		const char *s = sim_json_str(payload, "status");
-		enum sim_boot b = !s ? SIM_BOOT_REJECTED :
-				  !strcmp(s, "Accepted") ? SIM_BOOT_ACCEPTED :
-				  !strcmp(s, "Pending") ? SIM_BOOT_PENDING : SIM_BOOT_REJECTED;
-
-		sim_pile_boot_result(p, b, (int)sim_json_int(payload, "interval", 0));
+		sim_pile_boot_answer(p, payload);
 		return;
 	}
 	if (strcmp(m->action, "TransactionEvent") || m->tx_ref < 0 || !st)
 		return;
-	c = connector_of_ref(p, m->tx_ref);
+	c = sim_pile_connector_of_ref(p, m->tx_ref);
 	if (c && strcmp(json_object_get_string(st), "Accepted"))
 		sim_pile_stop_tx(p, c, "DeAuthorized", "Deauthorized");
 }
@@ -506,18 +475,6 @@ static int h_tx_status(struct sim_pile *p, struct json_object *req, const char *
 	return GW_OK;
 }
 
-static int h_data_transfer(struct sim_pile *p, struct json_object *req, const char *fixed,
-			   struct json_object **resp)
-{
-	const char *vendor = sim_json_str(req, "vendorId");
-
-	(void)fixed;
-	if (!vendor)
-		return GW_EOCCURRENCE;
-	*resp = sim_json_status(!strcmp(vendor, p->vendor) ? "Accepted" : "UnknownVendorId");
-	return GW_OK;
-}
-
 /* Sorted by action (bsearch). */
 static const struct sim_action_row v201_actions[] = {
 	{ "CancelReservation", sim_reply_fixed, "{\"status\":\"Rejected\"}" },
@@ -525,7 +482,7 @@ static const struct sim_action_row v201_actions[] = {
 	{ "ClearCache", sim_reply_fixed, "{\"status\":\"Accepted\"}" },
 	{ "ClearChargingProfile", sim_reply_fixed, "{\"status\":\"Unknown\"}" },
 	{ "CostUpdated", sim_reply_fixed, "{}" },
-	{ "DataTransfer", h_data_transfer, NULL },
+	{ "DataTransfer", sim_reply_data_transfer, NULL },
 	{ "GetBaseReport", sim_reply_fixed, "{\"status\":\"NotSupported\"}" },
 	{ "GetCompositeSchedule", sim_reply_fixed, "{\"status\":\"Rejected\"}" },
 	{ "GetLocalListVersion", sim_reply_fixed, "{\"versionNumber\":0}" },
@@ -557,7 +514,7 @@ const struct sim_proto sim_proto_v201 = {
 	.tx_begin = v201_tx_begin,
 	.meter = v201_meter,
 	.tx_end = v201_tx_end,
-	.replay_start = v201_replay_start,
+	.start_action = "TransactionEvent",
 	.on_result = v201_on_result,
 	.dispatch = v201_dispatch,
 	.prepare = NULL,

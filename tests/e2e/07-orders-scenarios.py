@@ -30,9 +30,23 @@ Time.  The scaled scenarios (time_scale 60 / 3600) run in parallel on one
 gateway whose sweep is effectively off: their pile clocks start in the past
 (simulator/README.md "Time"), and the sweep compares pile stamps with our
 clock (see test_offline_upload_is_not_meter_silence).  Rules judged on real
-time run on a second gateway with a 1 s sweep.  Skipped, with the reason
-printed: the scenarios that need an operator's remote stop (run by 15-scenarios-remote.py) and
-the shipped 7-minute METER_SILENCE runs (a 25 s variant replaces them).
+time run on a second gateway with a 1 s sweep.  The shipped meter-silence
+files run as they are on a third gateway (1 s sweep, the boot push, and
+METER_SILENCE after 1 + 1 intervals instead of 3 + 2): the gateway asks for
+MeterValues after 60 real seconds of silence, the pile (at 60x) refuses,
+and the settlement finds an hour without meter data - ~70 s in all, in
+parallel with the rest.  Skipped, with the reason printed: the scenarios
+that need an operator's remote stop (run by 15-scenarios-remote.py, which
+test_every_shipped_scenario_is_driven counts in).
+
+Order of a pile's messages.  ocppsim runs each scenario step and each
+sampler tick as one instant of pile time, samplers in pile-time order with
+the steps (simulator/sim_vclock.h), so a slow gateway or a loaded machine
+changes only how long a run takes, not what the pile says: a periodic
+sample can no longer land between a step and its own messages (it did:
+IMPLAUSIBLE_ENERGY's kWh Transaction.Begin reading stamped a few pile ms
+after the start looked like energy before the plug) or stretch a 60 s
+sample gap to ten minutes at 3600x (a METER_SILENCE next to OVERTIME).
 
 Where a shipped scenario cannot show its rule, the test says what DESIGN.md
 makes of it and a variant in tests/e2e/scenarios/ shows the rule:
@@ -41,14 +55,17 @@ makes of it and a variant in tests/e2e/scenarios/ shows the rule:
     gives the CLOCK_SKEW case;
   - 201-implausible-energy: a 2.0.1 reading carries its unit, so the kWh
     readings are normalized and there is no mix-up to catch -> clean;
-  - meter-silence: meter-silence-settled (10 silent pile minutes, judged at
-    settlement) and 201-meter-silence-fast (the sweep on real time; 1.6 has
+  - meter-silence: besides the shipped files, meter-silence-settled (10
+    silent pile minutes, judged at settlement) and 201-meter-silence-fast
+    (the sweep opens the case on real time while the order is open; 1.6 has
     no way to report a sample interval other than the pushed 60 s).
 meter-regression expects METER_REGRESSION alone: a held meter must not also
 give a tier-A, auto-approved ZERO_ENERGY_BILLED refund of the whole order
 (see the report of the issue-4 e2e work).
 """
+import calendar
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -153,9 +170,10 @@ PARALLEL = 10
 SKIPPED = {
     "clean-remote-stop": "needs an operator remote stop: run with the operator API in 15-scenarios-remote.py",
     "stop-not-effective": "needs an operator remote stop: run with the operator API in 15-scenarios-remote.py",
-    "meter-silence": "7 minutes of real time with the pushed 60 s interval; replaced by"
-                     " meter-silence-settled (both versions) and 201-meter-silence-fast (sweep)",
 }
+# the shipped meter-silence files, on the `sil` gateway: identity, idTag
+SILENCE_RUNS = {"1.6": ("S-16-SIL", "TAG16SIL"), "2.0.1": ("S-201-SIL", "TAG201SIL")}
+SILENCE_KW = 7  # the files' charge step
 
 WEBHOOK = {"order.started": "session.updated", "order.state_changed": "session.updated",
            "order.ended": "session.updated", "order.cancelled": "session.updated",
@@ -193,6 +211,7 @@ def scenario_file(version, suffix, tag, tmp):
     vp = "16" if version == "1.6" else "201"
     base = VARIANTS if S.get(suffix, {}).get("variant") or suffix == "meter-silence-fast" \
         else SHIPPED
+    assert os.path.exists(os.path.join(base, "%s-%s.cfg" % (vp, suffix))), (base, vp, suffix)
     with open(os.path.join(base, "%s-%s.cfg" % (vp, suffix))) as f:
         text = f.read()
     path = os.path.join(tmp, "%s-%s.cfg" % (vp, suffix))
@@ -526,6 +545,10 @@ class Batch:
                           extra=extra_cfg(3600, dc_piles=dc, energy_only_piles=eo))
         self.rt = Gateway(ocpp={"push_config_on_boot": False},
                           extra=extra_cfg(1, dc_piles=["B-SIL"]))
+        # the shipped meter-silence files: the boot push gives the 60 s interval
+        self.sil = Gateway(ocpp={"push_config_on_boot": True}, extra=extra_cfg(1) + "\n" +
+                           "anomaly: { silence_trigger_intervals = 1; silence_more_intervals = 1; };")
+        self.sil_result = {}
         self.result = {}
         self.rt_result = {}
         self.errors = []
@@ -535,14 +558,16 @@ class Batch:
             print("SKIP 16-%s / 201-%s: %s" % (name, name, why), flush=True)
         self.gw.start()
         self.rt.start()
+        self.sil.start()
         threads = [threading.Thread(target=self.guard, args=(f,)) for f in
-                   (self.run_silence_fast, self.run_offline_upload)]
+                   (self.run_silence_fast, self.run_offline_upload, self.run_silence_shipped)]
         for th in threads:
             th.start()
-        # At most PARALLEL piles at once: scaled pile clocks run 60x real
-        # time, so a gateway slowed by dozens of simultaneous sessions (ASan,
-        # 2 cores) would let a pile's periodic sample overtake its next
-        # step and change what the scenario means.
+        # At most PARALLEL piles at once.  What a pile sends no longer
+        # depends on how fast the gateway answers (see "Order of a pile's
+        # messages" above), but its durations do: a scaled clock charges
+        # each slow answer 60x (3600x) to the session, and the checks below
+        # hold durations to the file's within a minute.
         pending = list(self.runs)
         running = {}
         while pending or running:
@@ -564,13 +589,13 @@ class Batch:
                 del running[ident]
             time.sleep(0.05)
         for th in threads:
-            th.join(120)
+            th.join(240)
         # one deadline for every order to settle (the tests then only look)
         end = time.time() + 15
         while time.time() < end and any(
                 g.query("SELECT count(*) AS n FROM orders WHERE state NOT IN"
                         " ('completed', 'abnormal', 'cancelled')")[0]["n"]
-                for g in (self.gw, self.rt)):
+                for g in (self.gw, self.rt, self.sil)):
             time.sleep(0.2)
 
     def guard(self, fn):
@@ -582,6 +607,24 @@ class Batch:
     # METER_SILENCE on real time (2.0.1): the pile reports its sample interval
     # through NotifyReport (1.6 has no report: its only accepted interval is
     # the 60 s of the boot push, i.e. >= 5 min of real time)
+    def run_silence_shipped(self):
+        """Both shipped meter-silence files at once, as they are."""
+        procs = {}
+        for v, (ident, tag) in SILENCE_RUNS.items():
+            out = os.path.join(self.tmp, ident + ".json")
+            procs[v] = (sim(self.sil, scenario_file(v, "meter-silence", tag, self.tmp), ident, out),
+                        out)
+        for v, (proc, out) in procs.items():
+            try:
+                proc.wait(200)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+            with open(out + ".log", "rb") as f:
+                text = f.read().decode(errors="replace")
+            with open(out) as f:
+                self.sil_result[v] = (proc.returncode, json.load(f), text)
+
     def run_silence_fast(self):
         p = self.rt.pile("B-SIL", "2.0.1")
         report_interval(p, 2)
@@ -629,13 +672,13 @@ class Batch:
         self.rt_result["offline"] = True
 
     def stop(self):
-        for g in (self.gw, self.rt):
+        for g in (self.gw, self.rt, self.sil):
             g.stop()
             g.cleanup()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def kill(self):
-        for g in (self.gw, self.rt):
+        for g in (self.gw, self.rt, self.sil):
             g.kill9()
 
 
@@ -853,6 +896,74 @@ def test_meter_silence_on_real_time_201(t):
     # opened by the sweep while the order was open, before the end message
     assert types.count("refund_case.opened") == 1, types
     assert types.index("refund_case.opened") < types.index("order.ended"), types
+
+
+def pile_ms(stamp):
+    """RFC 3339 UTC with milliseconds -> integer ms."""
+    base, frac = stamp.rstrip("Z").split(".")
+    return calendar.timegm(time.strptime(base, "%Y-%m-%dT%H:%M:%S")) * 1000 + int(frac[:3])
+
+
+def check_meter_silence_shipped(version):
+    """simulator/scenarios/{16,201}-meter-silence.cfg as shipped: the
+    gateway's TriggerMessage(MeterValues) came (the file's expect_call) and
+    was refused, the settlement found the silence (held, one case), and
+    the order is priced exactly like every other.  How long the pile waited
+    for the trigger depends on the gateway, so the session's length is
+    taken from the pile's own transcript (the stamps of its start, charge
+    and stop steps) and held to within a second."""
+    b = batch()
+    assert not [e for e in b.errors if e[0] == "run_silence_shipped"], b.errors
+    ident, tag = SILENCE_RUNS[version]
+    rc, js, text = b.sil_result[version]
+    assert rc == 0, "ocppsim %s exited %d:\n%s\n%s" % (ident, rc, text[-1500:], [
+        e for e in js.get("expectations", []) if not e["ok"]])
+    at = {e["detail"]: pile_ms(e["pile_time"]) for e in js["events"]
+          if e["event"].startswith("step ") and e["detail"] in ("start", "charge", "stop")}
+    assert set(at) == {"start", "charge", "stop"}, at
+    gw = b.sil
+    orders = settled(gw, ident)
+    assert len(orders) == 1, [(o["number"], o["state"]) for o in orders]
+    sp = dict(secs=(at["stop"] - at["start"]) / 1000.0, tol_s=1,
+              wh=SILENCE_KW * (at["stop"] - at["charge"]) / 3600.0,
+              cases=[("METER_SILENCE", "C")], state="abnormal")
+    assert sp["secs"] > 3600, ("the silence at 60x lasts an hour of pile time", sp["secs"])
+    check_order(gw, version, "meter-silence", orders[0], tag, FLAT, sp, sp["cases"], sp["state"])
+    cmds = gw.query("SELECT action, payload, outcome FROM commands WHERE pile = ?"
+                    " AND action = 'TriggerMessage'", ident)
+    assert [(json.loads(c["payload"])[3]["requestedMessage"], c["outcome"]) for c in cmds] == [
+        ("MeterValues", "REJECTED")], cmds
+    case = gw.query("SELECT explain FROM refund_cases WHERE order_id = ?", orders[0]["id"])[0]
+    print("  %s-meter-silence: %s" % ("16" if version == "1.6" else "201", case["explain"]),
+          flush=True)
+
+
+def test_16_meter_silence(t):
+    check_meter_silence_shipped("1.6")
+
+
+def test_201_meter_silence(t):
+    check_meter_silence_shipped("2.0.1")
+
+
+def test_every_shipped_scenario_is_driven(t):
+    """Issue 3: ocppsim drives the gateway through every shipped scenario,
+    both versions - here or in 15-scenarios-remote.py, by file name."""
+    spec15 = importlib.util.spec_from_file_location(
+        "scenarios_remote", os.path.join(HERE, "15-scenarios-remote.py"))
+    m15 = importlib.util.module_from_spec(spec15)
+    spec15.loader.exec_module(m15)
+    here = {"%s-%s.cfg" % ("16" if v == "1.6" else "201", s) for v, s, _, _ in all_runs()
+            if not S[s].get("variant")}
+    here |= {"%s-meter-silence.cfg" % ("16" if v == "1.6" else "201") for v in SILENCE_RUNS}
+    there = {os.path.basename(path) for path, _, _ in m15.RUNS.values()
+             if os.path.dirname(os.path.abspath(path)) == os.path.abspath(SHIPPED)}
+    shipped = {f for f in os.listdir(SHIPPED) if f.endswith(".cfg")}
+    assert shipped - here - there == set(), ("shipped scenarios no e2e test runs",
+                                             sorted(shipped - here - there))
+    assert (here | there) - shipped == set(), sorted((here | there) - shipped)
+    print("  %d shipped scenarios: %d here, %d in 15-scenarios-remote.py" % (
+        len(shipped), len(here), len(there)), flush=True)
 
 
 def test_offline_upload_is_not_meter_silence(t):

@@ -10,30 +10,23 @@ scenario, both versions).
     pile ends with reason Remote, the order completes with no case, and
     order.remote_stop_requested (operator, the work order) and
     order.remote_stop_accepted are in its history before order.ended.
-  - 16-/201-stop-not-effective: the shipped files wait 330 s of real time
-    (sized for the default 60 s / 300 s timers), so test variants in
-    tests/e2e/scenarios/*-stop-not-effective-fast.cfg run the same steps
-    with an 8 s wait against short timers (stop_trigger_s = 2, stop_grace_s
-    = 2, stop_timeout_s = 5, sweep 1 s): the pile accepts the stop and keeps
-    charging, the gateway asks for the transaction's status (1.6
-    TriggerMessage(StatusNotification), 2.0.1 GetTransactionStatus: the
-    variants expect that call), and exactly one
-    STOP_NOT_EFFECTIVE case (tier A, auto-approved, refund = everything
-    after acceptance + grace but the start fee) opens.
+  - 16-/201-stop-not-effective (shipped files, as they are, with
+    `ocppsim --max-wait 10`): the files wait 330 s of real time after the
+    accepted stop, sized for the gateway's default 60 s / 300 s timers;
+    against this gateway's short ones (stop_trigger_s = 2, stop_grace_s = 2,
+    stop_timeout_s = 5, sweep 1 s) a 10 s wait proves the same: the pile
+    accepts the stop and keeps charging, the gateway asks for the
+    transaction's status (1.6 TriggerMessage(StatusNotification), 2.0.1
+    GetTransactionStatus), and exactly one STOP_NOT_EFFECTIVE case (tier A,
+    auto-approved, refund = everything after acceptance + grace but the
+    start fee) opens, by the sweep, before the end message.  The files
+    charge at 7 kW, so ~12 s deliver ~25 Wh: this gateway gives no free
+    cancel (free_cancel_min = 0), takes 10 Wh as "some energy"
+    (zero_energy_wh), and prices these two piles steeply so that the
+    refund is a visible amount.
 
-Not run here: the shipped 16-/201-meter-silence.  Their steps are real time
-(time_scale 1): 60 s of charging, then up to 300 s for the gateway's
-TriggerMessage, then a fixed 330 s wait - at least 60 + 330 s whatever the
-gateway's configuration.  With push_config_on_boot = false the pile keeps
-its own 60 s interval; the rule needs the pile's interval in the store
-(order_timeline_build.c sample_interval(): the Actual MeterValueSampleInterval
-/ SampledDataCtrlr.TxUpdatedInterval, which ocppsim never reports by itself),
-so without the push neither run is judged at all, and with a known 60 s the
-trigger alone comes after 3 x 60 s of silence.  --time-scale cannot shorten them either: the scaled
-pile clock runs N times faster than the gateway's sweep clock, so its 60 s
-pile samples would be 60/N real seconds apart and silence would be judged
-against the wrong clock.  07 runs the variants that show the rule
-(meter-silence-settled, 201-meter-silence-fast).
+The shipped 16-/201-meter-silence run in 07-orders-scenarios.py (their own
+gateway needs the boot push; see there).
 """
 import json
 import os
@@ -51,7 +44,6 @@ from gwtest import SRC, Gateway, run
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIM = os.environ.get("OCPPSIM_BIN", os.path.join(SRC, "build", "simulator", "ocppsim"))
 SHIPPED = os.path.join(SRC, "simulator", "scenarios")
-VARIANTS = os.path.join(HERE, "scenarios")
 OPERATE = "operate-token-0123456789abcdef"
 START_FEE = 50
 STOP_ACTION = {"1.6": "RemoteStopTransaction", "2.0.1": "RequestStopTransaction"}
@@ -67,24 +59,30 @@ RUNS = {
                                    "TAGR16C"),
     ("2.0.1", "clean-remote-stop"): (os.path.join(SHIPPED, "201-clean-remote-stop.cfg"),
                                      "R-201-CLEAN", "TAGR201C"),
-    ("1.6", "stop-not-effective"): (os.path.join(VARIANTS, "16-stop-not-effective-fast.cfg"),
+    ("1.6", "stop-not-effective"): (os.path.join(SHIPPED, "16-stop-not-effective.cfg"),
                                     "R-16-SNE", "TAGR16S"),
-    ("2.0.1", "stop-not-effective"): (os.path.join(VARIANTS, "201-stop-not-effective-fast.cfg"),
+    ("2.0.1", "stop-not-effective"): (os.path.join(SHIPPED, "201-stop-not-effective.cfg"),
                                       "R-201-SNE", "TAGR201S"),
 }
+# more ocppsim arguments per run
+SIM_ARGS = {("1.6", "stop-not-effective"): ["--max-wait", "10"],
+            ("2.0.1", "stop-not-effective"): ["--max-wait", "10"]}
 
 EXTRA = "\n".join([
     'tariffs = ( { id = "flat"; currency = "EUR"; minor_exp = 2; utc_offset_min = 0;'
     ' start_fee_minor = %d; idle_grace_min = 10; periods = ( { start = "00:00";'
     ' energy_per_kwh = "0.3000"; service_per_kwh = "0.0500"; time_per_hour = "1.2000";'
-    ' idle_per_min = "0.1000"; } ); } );' % START_FEE,
-    # the real-time stop-not-effective piles charge at 50 kW (DC): ~15 s is then well
-    # over the 100 Wh of a free cancel and of ZERO_ENERGY_BILLED
-    'connectors = ( { pile = "R-16-SNE"; current = "DC"; p_max_w = 150000; tariff = "flat"; },'
-    ' { pile = "R-201-SNE"; current = "DC"; p_max_w = 150000; tariff = "flat"; },'
+    ' idle_per_min = "0.1000"; } ); },'
+    # the real-time stop-not-effective piles: ~12 s at 7 kW, 1 ct a second + 3 EUR/kWh
+    ' { id = "steep"; currency = "EUR"; minor_exp = 2; utc_offset_min = 0;'
+    ' start_fee_minor = %d; idle_grace_min = 10; periods = ( { start = "00:00";'
+    ' energy_per_kwh = "3.0000"; service_per_kwh = "0.0000"; time_per_hour = "36.0000";'
+    ' idle_per_min = "0.1000"; } ); } );' % (START_FEE, START_FEE),
+    'connectors = ( { pile = "R-16-SNE"; current = "AC"; p_max_w = 11000; tariff = "steep"; },'
+    ' { pile = "R-201-SNE"; current = "AC"; p_max_w = 11000; tariff = "steep"; },'
     ' { pile = "*"; current = "AC"; p_max_w = 11000; tariff = "flat"; } );',
-    "orders: { sweep_interval_s = 1; };",
-    "anomaly: { stop_trigger_s = 2; stop_grace_s = 2; stop_timeout_s = 5; };"])
+    "orders: { sweep_interval_s = 1; free_cancel_min = 0; };",
+    "anomaly: { stop_trigger_s = 2; stop_grace_s = 2; stop_timeout_s = 5; zero_energy_wh = 10; };"])
 
 
 def free_port():
@@ -132,9 +130,6 @@ class Batch:
         self.errors = []
 
     def start(self):
-        for name in ("meter-silence",):
-            print("SKIP 16-%s / 201-%s: >= 390 s of real time by its own steps (see the"
-                  " docstring)" % (name, name), flush=True)
         self.gw.start()
         threads = [threading.Thread(target=self.guard, args=(k,)) for k in RUNS]
         for th in threads:
@@ -162,7 +157,8 @@ class Batch:
             f.write('id_tag = "%s";\n' % tag + text)
         out = os.path.join(self.tmp, ident + ".json")
         proc = subprocess.Popen([SIM, "scenario", cfg, "--url", "ws://127.0.0.1:%d/ocpp" %
-                                 self.gw.ports["plain"], "--id", ident, "--json", out, "--quiet"],
+                                 self.gw.ports["plain"], "--id", ident, "--json", out, "--quiet"]
+                                + SIM_ARGS.get(key, []),
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         buf = []
         reader = threading.Thread(target=lambda: buf.append(proc.stdout.read()))
