@@ -109,6 +109,11 @@ struct order_tl {
  * or a store code; on error t holds nothing to free. */
 int order_tl_build(struct domain *d, const struct order_row *o, const struct tx_row *tx,
 		   int64_t now_ms, struct order_tl *t);
+/* Add the other orders overlapping o on its connector or idTag (t->tl.others,
+ * DUPLICATE_TRANSACTION and the evidence) to a timeline from order_tl_build;
+ * call it once, before the detectors run.  GW_OK, GW_ENOMEM or a store code;
+ * t stays the caller's to free either way. */
+int order_tl_add_others(struct domain *d, const struct order_row *o, struct order_tl *t);
 void order_tl_free(struct order_tl *t);
 
 /* ---- settle.c ---------------------------------------------------------- */

@@ -19,7 +19,10 @@
  *     StatusNotification / TransactionEvent), GetTransactionStatus; an
  *     Accepted answer dates the acceptance (server clock);
  *   - every stamp (pile time next to receive time) for CLOCK_SKEW and the
- *     offset; the other orders overlapping on the connector or the idTag;
+ *     offset; the other orders overlapping on the connector or the idTag
+ *     (order_tl_add_others, only for those who run the detectors: the
+ *     overlap query is the dearest read of a settlement and a free cancel
+ *     or a running cost never looks at it);
  *   - the accepted sample interval (1.6 MeterValueSampleInterval, 2.0.1
  *     SampledDataCtrlr.TxUpdatedInterval, "Actual" device value).
  *
@@ -309,7 +312,7 @@ static int load_commands(struct domain *d, const struct order_row *o, const stru
 	return GW_OK;
 }
 
-static int load_others(struct domain *d, const struct order_row *o, struct order_tl *t)
+int order_tl_add_others(struct domain *d, const struct order_row *o, struct order_tl *t)
 {
 	struct order_row *rows;
 	size_t n = 0;
@@ -470,7 +473,7 @@ int order_tl_build(struct domain *d, const struct order_row *o, const struct tx_
 	if ((rc = load_status(d, o, from, to, t, &stamp_cap)) != GW_OK ||
 	    (rc = stamp_add(t, &stamp_cap, tx->start_pile_ms, tx->start_recv_ms)) != GW_OK ||
 	    (rc = stamp_add(t, &stamp_cap, tx->stop_pile_ms, tx->stop_recv_ms)) != GW_OK ||
-	    (rc = load_commands(d, o, tx, now_ms, t)) != GW_OK || (rc = load_others(d, o, t)) != GW_OK)
+	    (rc = load_commands(d, o, tx, now_ms, t)) != GW_OK)
 		goto fail;
 	apply_offset(t, clock_offset(t, d->cfg->anomaly.skew_future_ms));
 	pile_now(t);

@@ -12,7 +12,8 @@
  *   2. free cancel: ended within free_cancel_min of bill_start (of the tx
  *      start when no plug was ever seen) with < 0.1 kWh -> cancelled,
  *      amount 0, no detectors (a completed order is never cancelled later);
- *   3. anomaly_run_all; re-rated = billing_rerated over all findings; the
+ *   3. the overlapping orders join the timeline (only now: a free cancel
+ *      never reads them); anomaly_run_all; re-rated = billing_rerated over all findings; the
  *      refunds of all cases together are capped at billed - re-rated
  *      (findings overlap), handed out in rule-table order;
  *   4. each finding opens or amends its case (refund_case.c); a refund
@@ -209,7 +210,9 @@ int order_settle(struct domain *d, const struct order_ctx *c, struct order_row *
 		rc = cancel(d, c, o);
 		goto out;
 	}
-	rc = anomaly_run_all(&t.tl, th, &o->tariff, f, ANOMALY_RULE_COUNT, &nf);
+	rc = order_tl_add_others(d, o, &t);
+	if (rc == GW_OK)
+		rc = anomaly_run_all(&t.tl, th, &o->tariff, f, ANOMALY_RULE_COUNT, &nf);
 	if (rc == GW_OK)
 		rc = billing_rerated(&t.tl, th, &o->tariff, f, nf, &rerated);
 	if (rc != GW_OK)

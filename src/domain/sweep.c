@@ -154,6 +154,10 @@ static int sweep_order(struct domain *d, const struct order_ctx *c, struct order
 	rc = order_tl_build(d, o, &tx, c->now_ms, &t);
 	if (rc != GW_OK)
 		return rc == GW_ESTORE || rc == GW_ENOMEM ? rc : GW_OK;
+	if ((rc = order_tl_add_others(d, o, &t)) != GW_OK) {
+		order_tl_free(&t);
+		return rc;
+	}
 	if ((rc = triggers(d, o, &t)) == GW_OK && (rc = silence_and_stop(d, c, o, &t)) == GW_OK)
 		rc = cost_update(d, c, o, &t);
 	order_tl_free(&t);

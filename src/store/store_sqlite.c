@@ -303,6 +303,7 @@ static void sq_close(struct store *st)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close_v2(s->db);
 	EVP_MD_CTX_free(s->md);
+	EVP_MD_free(s->sha256);
 	gw_free(s);
 }
 
@@ -498,7 +499,9 @@ int store_sqlite_open(const char *path, int busy_timeout_ms, struct store **out)
 		return GW_ENOMEM;
 	s->base.ops = &sqlite_ops;
 	s->md = EVP_MD_CTX_new();
-	if (!s->md) {
+	/* fetched once: EVP_sha256() at every init looks the digest up again */
+	s->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!s->md || !s->sha256) {
 		rc = GW_ENOMEM;
 		goto fail;
 	}

@@ -3,11 +3,14 @@
  * store_sqlite_frames.c - the raw frame log, hash-chained per pile
  * (DESIGN.md "Raw frames"; format of the hash in store.h).
  *
- * The previous link is read from the table inside the caller's batch with
- * an index search on frames(pile, seq), never from a process cache: after
- * store_rollback_to() the rolled-back rows are gone and so is their link,
- * and a second process appending to the same file (or a PostgreSQL twin of
- * this code) sees the same truth.  The cost is one B-tree lookup per frame.
+ * The previous link is read from the store inside the caller's batch,
+ * never from a process cache: after store_rollback_to() the rolled-back
+ * rows are gone and so is their link, and a second process appending to
+ * the same file (or a PostgreSQL twin of this code) sees the same truth.
+ * It lives in frame_heads (pile -> seq and hash of its newest frame,
+ * migrate.c v6), written by every append in the same statement batch as
+ * the row: one small table whose pages all piles share, where an index
+ * frames(pile, seq) cost one more WAL page per frame.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -56,7 +59,7 @@ static int frame_hash(struct sq_store *s, const uint8_t prev[STORE_HASH_LEN],
 	EVP_MD_CTX *md = s->md;
 	unsigned int len = 0;
 
-	if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
+	if (!EVP_DigestInit_ex(md, s->sha256, NULL) ||
 	    !EVP_DigestUpdate(md, prev, STORE_HASH_LEN) || !put_str(md, f->pile) ||
 	    !put_str(md, f->dir) || !put_str(md, f->msg_id) ||
 	    !put_i64(md, 1, f->msg_type) || !put_str(md, f->action) ||
@@ -74,8 +77,7 @@ static int last_hash(struct sq_store *s, const char *pile, uint8_t prev[STORE_HA
 	int rc;
 
 	memset(prev, 0, STORE_HASH_LEN);
-	stmt = store_sqlite_prep(s, SQ_FRAME_LAST,
-				 "SELECT hash FROM frames WHERE pile = ?1 ORDER BY seq DESC LIMIT 1");
+	stmt = store_sqlite_prep(s, SQ_FRAME_LAST, "SELECT hash FROM frame_heads WHERE pile = ?1");
 	if (!stmt)
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, pile);
@@ -92,6 +94,7 @@ int store_sqlite_frame_append(struct store *st, const struct frame_in *f, int64_
 	struct frame_fields ff;
 	uint8_t prev[STORE_HASH_LEN], hash[STORE_HASH_LEN];
 	sqlite3_stmt *stmt;
+	int64_t seq;
 	int rc;
 
 	if (!f || !f->pile || !f->pile[0] || (!f->payload && f->payload_len))
@@ -128,9 +131,20 @@ int store_sqlite_frame_append(struct store *st, const struct frame_in *f, int64_
 	sqlite3_bind_int64(stmt, 8, ff.recv_ms);
 	sqlite3_bind_blob(stmt, 9, prev, STORE_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 10, hash, STORE_HASH_LEN, SQLITE_STATIC);
-	rc = store_sqlite_exec(s, stmt, "frame append");
-	if (rc == GW_OK && seq_out)
-		*seq_out = sqlite3_last_insert_rowid(s->db);
+	if ((rc = store_sqlite_exec(s, stmt, "frame append")) != GW_OK)
+		return rc;
+	seq = sqlite3_last_insert_rowid(s->db);
+	stmt = store_sqlite_prep(s, SQ_FRAME_HEAD,
+				 "INSERT INTO frame_heads(pile, seq, hash) VALUES(?1, ?2, ?3)"
+				 " ON CONFLICT(pile) DO UPDATE SET seq = excluded.seq,"
+				 " hash = excluded.hash");
+	if (!stmt)
+		return GW_ESTORE;
+	store_sqlite_bind_text(stmt, 1, ff.pile);
+	sqlite3_bind_int64(stmt, 2, seq);
+	sqlite3_bind_blob(stmt, 3, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	if ((rc = store_sqlite_exec(s, stmt, "frame head")) == GW_OK && seq_out)
+		*seq_out = seq;
 	return rc;
 }
 

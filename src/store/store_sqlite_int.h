@@ -49,9 +49,12 @@ enum sq_id {
 	SQ_TX_OPEN_BY_TOKEN,
 	SQ_TX_EVENT_INSERT,
 	SQ_SAMPLE_INSERT,
+	SQ_SAMPLE_SEEN,
+	SQ_SAMPLE_SEEN_NO_TX,
 	SQ_SAMPLE_BY_TX,
 	SQ_FRAME_LAST,
 	SQ_FRAME_INSERT,
+	SQ_FRAME_HEAD,
 	SQ_FRAME_WALK,
 	SQ_REPORT_INSERT,
 	SQ_DEVVAR_UPSERT,
@@ -111,6 +114,7 @@ struct sq_store {
 	struct store base;          /* first: a struct store * points here */
 	sqlite3 *db;
 	void *md;                   /* EVP_MD_CTX *, reused for every frame hash */
+	void *sha256;               /* EVP_MD *, SHA-256 fetched once at open */
 	struct sq_ckpt *ckpt;       /* checkpoint thread; NULL in memory or if it failed */
 	sqlite3_stmt *stmt[SQ_COUNT];
 };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * test_frames.c - the raw frame log and its per-pile hash chain. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -167,11 +168,58 @@ static void test_frame_args(void)
 	store_close(st);
 }
 
+/* A v5 file (chain found through frames(pile, seq)) migrates to v6: its
+ * heads are taken from the frames it holds, and the chain goes on where it
+ * stopped. */
+static void test_migrate_heads(void)
+{
+	char *dir = ts_tmpdir();
+	char path[512];
+	struct store *st = NULL;
+	int64_t seq = 0, n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	snprintf(path, sizeof(path), "%s/gw.db", dir);
+	CU_ASSERT_EQUAL_FATAL(store_sqlite_open(path, 1000, &st), GW_OK);
+	CU_ASSERT_EQUAL(append(st, "CP1", "a1", "[1]", 10, NULL), GW_OK);
+	CU_ASSERT_EQUAL(append(st, "CP2", "b1", "[2]", 11, NULL), GW_OK);
+	CU_ASSERT_EQUAL(append(st, "CP1", "a2", "[3]", 12, &seq), GW_OK);
+	/* back to what v5 had */
+	CU_ASSERT_EQUAL(ts_sql(st, "DROP TABLE frame_heads; DROP INDEX ms_pile_tx_at;"
+				   " CREATE INDEX frames_pile ON frames(pile, seq);"
+				   " CREATE INDEX ms_pile_tx ON meter_samples(pile, pile_tx_id)"
+				   " WHERE tx_id IS NULL;"
+				   " CREATE INDEX ms_same ON meter_samples(pile, connector_id, pile_ms,"
+				   " measurand_raw);"
+				   " CREATE INDEX csh_conn ON connector_status_history(pile, evse_id,"
+				   " connector_id, id);"
+				   " PRAGMA user_version=5"),
+			0);
+	store_close(st);
+	st = NULL;
+	CU_ASSERT_EQUAL_FATAL(store_sqlite_open(path, 1000, &st), GW_OK);
+	CU_ASSERT_EQUAL(ts_count(st, "PRAGMA user_version"), store_sqlite_schema_version());
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM frame_heads"), 2);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT seq FROM frame_heads WHERE pile = 'CP1'"), seq);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+				     " ('frames_pile', 'ms_same', 'ms_pile_tx', 'csh_conn')"),
+			0);
+	CU_ASSERT_EQUAL(append(st, "CP1", "a3", "[4]", 13, &seq), GW_OK);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT seq FROM frame_heads WHERE pile = 'CP1'"), seq);
+	CU_ASSERT_EQUAL(store_frames_verify(st, "CP1", &n), GW_OK);
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL(store_frames_verify(st, "CP2", &n), GW_OK);
+	CU_ASSERT_EQUAL(n, 1);
+	store_close(st);
+	free(dir);
+}
+
 static CU_TestInfo tests[] = {
 	{"hash format (known answer)", test_format},
 	{"chain verify and tamper", test_chain_verify_tamper},
 	{"rollback keeps the chain", test_rollback_keeps_chain},
 	{"arguments", test_frame_args},
+	{"v5 file: heads from the stored frames", test_migrate_heads},
 	CU_TEST_INFO_NULL,
 };
 

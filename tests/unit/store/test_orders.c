@@ -538,7 +538,7 @@ static void test_migrate_v1(void)
 				   " DROP TABLE orders; DROP INDEX frames_pile_recv;"
 				   " DROP INDEX csh_conn_time; DROP INDEX cmd_pile_sent;"
 				   " DROP INDEX id_tokens_nocase; DROP INDEX tx_token_open_nocase;"
-				   " DROP INDEX ms_same;"
+				   " DROP TABLE frame_heads; DROP INDEX ms_pile_tx_at;"
 				   " DELETE FROM sqlite_sequence WHERE name = 'orders';"
 				   " PRAGMA user_version=1"),
 			0);

@@ -237,6 +237,50 @@ static void test_samples(void)
 	store_close(st);
 }
 
+/* A resent sample is kept once, with or without a known transaction (two
+ * statements, two indexes); any field that differs makes a new sample. */
+static void test_samples_resent(void)
+{
+	struct store *st = ts_open_mem(0);
+	struct tx_row t = start_row("CP1", 1, "TAG", 0, 1000);
+	struct meter_sample s[2] = {
+		sample(3000, MEAS_ENERGY_IMPORT_WH, 1500.0),
+		sample(3000, MEAS_POWER_IMPORT_W, 7400.5),
+	};
+	struct meter_sample other = s[0];
+	struct sample_ctx ctx = {.pile = "CP1", .recv_ms = 4000, .frame_seq = 9};
+
+	CU_ASSERT_EQUAL_FATAL(store_tx_insert(st, &t), GW_OK);
+	ctx.tx_id = t.id;
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, s, 2), GW_OK);
+	ctx.recv_ms = 5000; /* the resend arrives later, in another frame */
+	ctx.frame_seq = 10;
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, s, 2), GW_OK);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM meter_samples"), 2);
+	other.value = 1501.0;
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, &other, 1), GW_OK);
+	other = s[0];
+	strcpy(other.phase, "L1");
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, &other, 1), GW_OK);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM meter_samples"), 4);
+
+	/* the same samples without a known transaction are other samples */
+	ctx.tx_id = 0;
+	ctx.pile_tx_id = "pile-tx";
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, s, 2), GW_OK);
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, s, 2), GW_OK);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM meter_samples WHERE tx_id IS NULL"), 2);
+	ctx.pile_tx_id = "";
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, s, 1), GW_OK);
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, s, 1), GW_OK);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM meter_samples WHERE tx_id IS NULL"), 3);
+	other = s[0];
+	other.connector_id = 2;
+	CU_ASSERT_EQUAL(store_samples_insert(st, &ctx, &other, 1), GW_OK);
+	CU_ASSERT_EQUAL(ts_count(st, "SELECT count(*) FROM meter_samples"), 8);
+	store_close(st);
+}
+
 static CU_TestInfo tests[] = {
 	{"insert, get, update", test_insert_get_update},
 	{"2.0.1 transactionId unique per pile", test_pile_tx_unique},
@@ -244,6 +288,7 @@ static CU_TestInfo tests[] = {
 	{"open lists, by token, orphans", test_open_lists_orphan},
 	{"2.0.1 seqNo replay is GW_EDUP", test_tx_events},
 	{"meter samples", test_samples},
+	{"a resent meter sample is kept once", test_samples_resent},
 	CU_TEST_INFO_NULL,
 };
 
