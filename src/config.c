@@ -62,6 +62,7 @@ static const struct cfg_row rows[] = {
 	INT("ocpp.max_pending_calls", max_pending_calls, 32, 1, 1024),
 	BOOL("ocpp.accept_all_tokens", accept_all_tokens, 0),
 	BOOL("ocpp.push_config_on_boot", push_config_on_boot, 1),
+	INT("ocpp.meter_sample_interval_s", meter_sample_interval_s, 60, 1, 3600),
 	BOOL("ocpp.validate_outbound", validate_outbound, 0),
 
 	INT("limits.max_message_bytes", max_message_bytes, 65536, 1024, 16 << 20),

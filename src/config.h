@@ -124,6 +124,9 @@ struct gw_config {
 	int max_pending_calls;      /* queued server CALLs per pile, default 32 */
 	int accept_all_tokens;      /* dev mode: every id token Accepted; default 0 */
 	int push_config_on_boot;    /* send the detector configuration at boot; default 1 */
+	int meter_sample_interval_s; /* pushed 1.6 MeterValueSampleInterval / 2.0.1
+				      * SampledDataCtrlr.TxUpdatedInterval, 1..3600, default 60;
+				      * METER_SILENCE counts in it (the accepted value) */
 	int validate_outbound;      /* check every payload we send against its schema; tests: 1 */
 
 	/* ---- limits and timers */

@@ -110,6 +110,10 @@ int api_body_i64(struct api_ctx *c, struct json_object *body, const char *name, 
 		 int64_t *out, int *present);
 /* c->param[i] as a positive id; GW_EINVAL (c->msg says "a <what> id ..."). */
 int api_param_id(struct api_ctx *c, int i, const char *what, int64_t *id);
+/* The registered pile identity into *row: GW_OK, GW_ENOTFOUND (404, c->msg
+ * "no pile <identity>") or the store's error. */
+struct pile_row;
+int api_pile_load(struct api_ctx *c, const char *identity, struct pile_row *row);
 
 /* Shared by the resource files. */
 struct order_row;

@@ -86,10 +86,8 @@ int api_command_send(struct api_ctx *c)
 	struct json_object *payload = NULL;
 	struct pending *p;
 	struct pile_row row;
-	int rc = store_pile_get(c->env->store, identity, &row);
+	int rc = api_pile_load(c, identity, &row);
 
-	if (rc == GW_ENOTFOUND)
-		return api_fail(c, rc, "no pile %s", identity);
 	if (rc != GW_OK)
 		return rc;
 	if (!transport_session_find(c->env->transport, identity))

@@ -183,36 +183,25 @@ static const struct {
 
 /* ---- the batch ------------------------------------------------------------ */
 
-/* Claim the event id, then act; inside a savepoint of the current batch,
- * or of a batch of its own committed here (as commands.c). */
+/* Claim the event id, then act (a duplicate id is acknowledged, not
+ * applied again); run by api_in_batch: inside a savepoint of the current
+ * batch, or of a batch of its own committed there (as commands.c). */
+static int claim_and_apply(void *arg)
+{
+	struct inbound *in = arg;
+	int rc = store_dispute_inbox_claim(in->c->env->store, in->partner->name, in->event_id,
+					   in->event_type, in->now_ms);
+
+	if (rc == GW_EDUP) {
+		in->duplicate = 1;
+		return GW_OK;
+	}
+	return rc == GW_OK ? types[in->kind].apply(in) : rc;
+}
+
 static int apply(struct inbound *in)
 {
-	struct store *st = in->c->env->store;
-	int opened = !store_in_batch(st), rc;
-
-	if (opened && (rc = store_begin(st)) != GW_OK)
-		return rc;
-	if ((rc = store_savepoint(st)) == GW_OK) {
-		rc = store_dispute_inbox_claim(st, in->partner->name, in->event_id, in->event_type,
-					       in->now_ms);
-		if (rc == GW_EDUP) {
-			in->duplicate = 1;
-			rc = GW_OK;
-		} else if (rc == GW_OK) {
-			rc = types[in->kind].apply(in);
-		}
-		if (rc == GW_OK)
-			rc = store_release(st);
-		else
-			store_rollback_to(st);
-	}
-	if (opened) {
-		if (rc == GW_OK)
-			rc = store_commit(st);
-		else
-			store_rollback(st);
-	}
-	return rc;
+	return api_in_batch(in->c->env, claim_and_apply, in);
 }
 
 /* ---- the answer ----------------------------------------------------------- */

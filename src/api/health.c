@@ -190,6 +190,11 @@ int api_metrics(struct api_ctx *c)
 		"ocppgw_frames_total{direction=\"in\"} %" PRIu64 "\n"
 		"ocppgw_frames_total{direction=\"out\"} %" PRIu64 "\n",
 	    ds.frames_in, ds.frames_out);
+	put(&t, "# HELP ocppgw_frames_quiet_total Accepted Heartbeats: counted in frames_total, but"
+		" neither they nor their answers are written to the raw frame log (piles.last_seen_ms is"
+		" their trace).\n"
+		"# TYPE ocppgw_frames_quiet_total counter\nocppgw_frames_quiet_total %" PRIu64 "\n",
+	    ds.frames_quiet);
 	put(&t, "# HELP ocppgw_pile_calls_total CALLs from piles by result.\n"
 		"# TYPE ocppgw_pile_calls_total counter\n"
 		"ocppgw_pile_calls_total{result=\"ok\"} %" PRIu64 "\n"

@@ -208,10 +208,8 @@ int api_pile_patch(struct api_ctx *c)
 	struct json_object *body = NULL;
 	struct pile_row row;
 	struct patch_step step;
-	int seen = 0, rc = store_pile_get(c->env->store, c->param[0], &row);
+	int seen = 0, rc = api_pile_load(c, c->param[0], &row);
 
-	if (rc == GW_ENOTFOUND)
-		return api_fail(c, rc, "no pile %s", c->param[0]);
 	if (rc != GW_OK)
 		return rc;
 	if ((rc = api_body_object(c, &body)) != GW_OK)
@@ -272,10 +270,8 @@ int api_pile_delete(struct api_ctx *c)
 {
 	struct pile_row row;
 	struct delete_step step;
-	int rc = store_pile_get(c->env->store, c->param[0], &row);
+	int rc = api_pile_load(c, c->param[0], &row);
 
-	if (rc == GW_ENOTFOUND)
-		return api_fail(c, rc, "no pile %s", c->param[0]);
 	if (rc != GW_OK)
 		return rc;
 	step = (struct delete_step){ c, row.identity };

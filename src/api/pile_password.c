@@ -391,10 +391,8 @@ int api_pile_password(struct api_ctx *c)
 	struct pile_row row;
 	const char *pw;
 	size_t len;
-	int rc = store_pile_get(c->env->store, c->param[0], &row);
+	int rc = api_pile_load(c, c->param[0], &row);
 
-	if (rc == GW_ENOTFOUND)
-		return api_fail(c, rc, "no pile %s", c->param[0]);
 	if (rc != GW_OK)
 		return rc;
 	if ((rc = api_body_object(c, &body)) != GW_OK)

@@ -101,10 +101,8 @@ int api_pile_get(struct api_ctx *c)
 	struct connector_row *cr;
 	struct json_object *arr;
 	size_t n = 0;
-	int rc = store_pile_get(c->env->store, c->param[0], &p);
+	int rc = api_pile_load(c, c->param[0], &p);
 
-	if (rc == GW_ENOTFOUND)
-		return api_fail(c, rc, "no pile %s", c->param[0]);
 	if (rc != GW_OK)
 		return rc;
 	cr = gw_calloc(PILE_CONNECTORS_MAX, sizeof(*cr));

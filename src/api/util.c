@@ -199,3 +199,10 @@ int api_param_id(struct api_ctx *c, int i, const char *what, int64_t *id)
 		return api_fail(c, GW_EINVAL, "a %s id is a positive integer", what);
 	return GW_OK;
 }
+
+int api_pile_load(struct api_ctx *c, const char *identity, struct pile_row *row)
+{
+	int rc = store_pile_get(c->env->store, identity, row);
+
+	return rc == GW_ENOTFOUND ? api_fail(c, rc, "no pile %s", identity) : rc;
+}

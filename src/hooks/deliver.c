@@ -6,15 +6,22 @@
  *
  * Flow per turn: claim due rows per partner (outbox_claim) into free
  * slots, POST each envelope signed (sign.c), let curl run every transfer
- * at once, record finished attempts in one batch (outbox_record), wait in
- * curl_multi_poll for sockets, the poll period or hooks_stop's wakeup.
+ * at once, collect finished attempts, wait in curl_multi_poll for sockets,
+ * the poll period or hooks_stop's wakeup.  Finished attempts are recorded
+ * (outbox_record) in one commit per round rather than one per delivery
+ * (outbox_record_due says when): every commit of this connection is an
+ * fsync and makes the OCPP loop's connection drop its page cache.  Until
+ * then their rows stay pending in the store and are kept out of the claim
+ * like rows in flight, so an order's next row waits for the record.
  *
  * Invariants: each partner has its own HOOK_INFLIGHT_PER_PARTNER slots, so
  * a slow or dead partner only ever fills its own and never delays
  * another; the OCPP loop shares nothing with this thread but the database
  * file (SQLite WAL: its readers never wait for us, and our writes are one
- * short batch per turn behind the busy timeout).  An attempt in flight is
- * only in memory: stop or crash leaves its row pending (at least once).
+ * short batch per round behind the busy timeout).  An attempt in flight,
+ * or finished and not recorded yet, is only in memory: a crash leaves its
+ * row pending and it is sent again (at least once; stop records what
+ * finished).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -43,6 +50,10 @@ struct transfer {
 
 #define N_SLOTS (GW_CONFIG_MAX_PARTNERS * HOOK_INFLIGHT_PER_PARTNER)
 
+/* Room for outcomes: the record is due at HOOK_RECORD_MAX and one drain
+ * adds at most one per slot. */
+#define N_DONE (HOOK_RECORD_MAX + N_SLOTS)
+
 /* One per process, from hooks_start to hooks_stop. */
 struct hooks {
 	const struct gw_config *cfg;  /* borrowed, outlives us */
@@ -51,8 +62,11 @@ struct hooks {
 	pthread_t thread;
 	atomic_int stop;              /* set by hooks_stop */
 	struct transfer xfer[GW_CONFIG_MAX_PARTNERS][HOOK_INFLIGHT_PER_PARTNER];
-	struct hook_result done[N_SLOTS]; /* finished this turn, not yet recorded */
+	struct hook_result done[N_DONE]; /* finished, not yet recorded */
 	size_t n_done;
+	int64_t done_since_ms;        /* monotonic: when done[0] finished */
+	atomic_uint_fast64_t n_finished; /* attempts finished (hooks_stats_get) */
+	atomic_uint_fast64_t n_commits;  /* outcome batches committed */
 };
 
 /* The answer body is not kept: a 2xx status is the whole receipt. */
@@ -137,22 +151,29 @@ fail:
 	return GW_EINTERNAL;
 }
 
-/* Claim due rows of every partner into its free slots. */
+/* Claim due rows of every partner into its free slots, around the rows
+ * in flight and those finished but not recorded. */
 static void fill(struct hooks *h)
 {
 	int64_t now = gw_clock_now_ms();
 
 	for (int p = 0; p < h->cfg->n_partners; p++) {
 		struct transfer *slots = h->xfer[p];
-		int64_t inflight[HOOK_INFLIGHT_PER_PARTNER];
+		int64_t busy[HOOK_INFLIGHT_PER_PARTNER + N_DONE];
 		struct outbox_row *rows = NULL;
-		size_t n_in = 0, n = 0, next = 0;
+		size_t n_in = 0, n_busy, n = 0, next = 0;
 
 		for (int i = 0; i < HOOK_INFLIGHT_PER_PARTNER; i++)
 			if (slots[i].easy)
-				inflight[n_in++] = slots[i].row.id;
+				busy[n_in++] = slots[i].row.id;
+		if (n_in == HOOK_INFLIGHT_PER_PARTNER)
+			continue;
+		n_busy = n_in;
+		for (size_t i = 0; i < h->n_done; i++)
+			if (h->done[i].partner_idx == p)
+				busy[n_busy++] = h->done[i].id;
 		if (outbox_claim(h->st, h->cfg->partners[p].name, now,
-				 HOOK_INFLIGHT_PER_PARTNER - n_in, inflight, n_in, &rows,
+				 HOOK_INFLIGHT_PER_PARTNER - n_in, busy, n_busy, &rows,
 				 &n) != GW_OK)
 			continue; /* logged by the store; try again next turn */
 		for (int i = 0; i < HOOK_INFLIGHT_PER_PARTNER && next < n; i++) {
@@ -192,9 +213,12 @@ static size_t drain(struct hooks *h)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+		if (!h->n_done)
+			h->done_since_ms = gw_clock_mono_ms();
 		r = &h->done[h->n_done++];
 		memset(r, 0, sizeof(*r));
 		r->id = t->row.id;
+		r->partner_idx = t->partner;
 		r->attempts = t->row.attempts + 1;
 		snprintf(r->partner, sizeof(r->partner), "%s", h->cfg->partners[t->partner].name);
 		snprintf(r->event_id, sizeof(r->event_id), "%s", t->row.event_id);
@@ -207,7 +231,17 @@ static size_t drain(struct hooks *h)
 			r->ok = 1;
 		release(h, t);
 	}
+	atomic_fetch_add(&h->n_finished, h->n_done - n0);
 	return h->n_done - n0;
+}
+
+/* Write h->done in one commit; on failure the rows stay pending and are
+ * sent again (outbox_record logged it). */
+static void record(struct hooks *h)
+{
+	if (outbox_record(h->st, h->cfg, h->done, h->n_done, gw_clock_now_ms()) == GW_OK)
+		atomic_fetch_add(&h->n_commits, 1);
+	h->n_done = 0;
 }
 
 static void *run(void *arg)
@@ -215,6 +249,7 @@ static void *run(void *arg)
 	struct hooks *h = arg;
 	int64_t last_fill = 0, now, wait;
 	int refill = 1, running;
+	size_t n;
 
 	gw_log(GW_LOG_NOTICE, "hooks: delivering to %d partner(s)", h->cfg->n_partners);
 	while (!atomic_load(&h->stop)) {
@@ -225,21 +260,40 @@ static void *run(void *arg)
 			refill = 0;
 		}
 		curl_multi_perform(h->multi, &running);
-		if (drain(h)) {
-			outbox_record(h->st, h->cfg, h->done, h->n_done, gw_clock_now_ms());
-			h->n_done = 0;
+		/* slots just freed are filled before "nothing in flight" counts */
+		n = drain(h);
+		now = gw_clock_mono_ms();
+		if (outbox_record_due(h->n_done, h->done_since_ms, now, n ? 1 : running)) {
+			record(h);
 			refill = 1;
-			continue;
 		}
-		wait = last_fill + HOOK_POLL_MS - gw_clock_mono_ms();
+		if (n)
+			refill = 1;
+		if (refill)
+			continue;
+		wait = last_fill + HOOK_POLL_MS - now;
+		if (h->n_done && h->done_since_ms + HOOK_RECORD_MS - now < wait)
+			wait = h->done_since_ms + HOOK_RECORD_MS - now;
 		curl_multi_poll(h->multi, NULL, 0, wait > 0 ? (int)wait : 1, NULL);
 	}
-	/* abandoned attempts stay pending in the store: sent again at start */
+	/* what finished is recorded; abandoned attempts stay pending in the
+	 * store: sent again at start */
+	if (h->n_done)
+		record(h);
 	for (int p = 0; p < GW_CONFIG_MAX_PARTNERS; p++)
 		for (int i = 0; i < HOOK_INFLIGHT_PER_PARTNER; i++)
 			if (h->xfer[p][i].easy)
 				release(h, &h->xfer[p][i]);
 	return NULL;
+}
+
+void hooks_stats_get(struct hooks *h, struct hooks_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!h)
+		return;
+	out->attempts = atomic_load(&h->n_finished);
+	out->commits = atomic_load(&h->n_commits);
 }
 
 static void destroy(struct hooks *h)

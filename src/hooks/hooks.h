@@ -41,6 +41,17 @@ int hooks_start(const struct gw_config *cfg, const char *db_path, struct hooks *
  * freed.  NULL ok.  Call from the thread that called hooks_start. */
 void hooks_stop(struct hooks *h);
 
+/* Counters since hooks_start, readable from any thread while the hooks
+ * run: attempts finished (answered, failed or timed out) and the commits
+ * that recorded their outcomes (one per batch, see hooks/README.md). */
+struct hooks_stats {
+	uint64_t attempts;
+	uint64_t commits;
+};
+
+/* *out = h's counters; all 0 for h == NULL (no partner configured). */
+void hooks_stats_get(struct hooks *h, struct hooks_stats *out);
+
 /* ==== signing (sign.c) ================================================= */
 
 /* hex = HMAC-SHA256(secret, decimal(ts_s) + "." + body), 64 lower-case hex

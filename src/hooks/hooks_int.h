@@ -14,10 +14,13 @@ struct gw_config;
 
 #define HOOK_INFLIGHT_PER_PARTNER 4 /* attempts in flight per partner (connection cap) */
 #define HOOK_POLL_MS 200            /* outbox poll period */
+#define HOOK_RECORD_MS 200          /* longest an outcome waits in memory to be recorded */
+#define HOOK_RECORD_MAX 128         /* outcomes written in one commit, at most */
 
 /* The outcome of one attempt; lives until recorded. */
 struct hook_result {
 	int64_t id;                           /* outbox row */
+	int partner_idx;                      /* index in cfg->partners */
 	char partner[STORE_PARTNER_MAX];
 	char event_id[STORE_EVENT_ID_MAX];
 	int attempts;                         /* including this one */
@@ -27,13 +30,26 @@ struct hook_result {
 
 /* The rows of partner to start now: due rows (store_outbox_due) minus
  * those whose id is in inflight[0..n_inflight), at most free_slots.
- * Because only the oldest undelivered row of an order is ever due, a row
- * in flight also keeps the rest of its order out: never two attempts of
- * one (partner, order) at once.  *rows as store_outbox_due (free with
+ * inflight holds the rows in flight and those whose outcome is not
+ * recorded yet (still pending in the store).  Because only the oldest
+ * undelivered row of an order is ever due, such a row also keeps the rest
+ * of its order out: never two attempts of one (partner, order) at once,
+ * and an order's next row only after its predecessor is recorded as
+ * delivered.  *rows as store_outbox_due (free with
  * store_outbox_rows_free).  Errors: those of store_outbox_due. */
 int outbox_claim(struct store *st, const char *partner, int64_t now_ms, size_t free_slots,
 		 const int64_t *inflight, size_t n_inflight, struct outbox_row **rows,
 		 size_t *n);
+
+/* 1 when the n outcomes waiting in memory (the oldest finished at
+ * oldest_ms, monotonic) are to be recorded now: none is in flight any more
+ * (running == 0: the round is over, and the next rows of their orders wait
+ * for this record), HOOK_RECORD_MAX of them wait, or the oldest has waited
+ * HOOK_RECORD_MS.  Otherwise they wait for more, so that a busy outbox costs
+ * one commit per round, not one per delivery: each commit from this
+ * connection costs an fsync and makes the OCPP loop's connection drop its
+ * page cache. */
+int outbox_record_due(size_t n, int64_t oldest_ms, int64_t now_ms, int running);
 
 /* Write the outcomes res[0..n) in one store batch (one short write lock
  * for the loop to wait behind, not one per row): delivered, or retried at

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
  *
  * outbox.c - the delivery rules that need no network: which rows to start
- * (the claim around rows already in flight), the retry schedule, and
- * writing outcomes back in one batch.
+ * (the claim around rows already in flight), the retry schedule, when to
+ * write outcomes back, and writing them in one batch.
  *
  * Invariants: at most one attempt per (partner, order) at a time (the
  * store offers only the oldest undelivered row of an order, and a row in
@@ -25,6 +25,11 @@ int outbox_retry_plan(const int *retry_s, int n_retries, int attempts, int64_t n
 		return GW_ECONFLICT;
 	*next_ms = now_ms + (int64_t)retry_s[attempts - 1] * 1000;
 	return GW_OK;
+}
+
+int outbox_record_due(size_t n, int64_t oldest_ms, int64_t now_ms, int running)
+{
+	return n && (!running || n >= HOOK_RECORD_MAX || now_ms - oldest_ms >= HOOK_RECORD_MS);
 }
 
 static int in_flight(const int64_t *inflight, size_t n, int64_t id)
@@ -107,8 +112,10 @@ int outbox_record(struct store *st, const struct gw_config *cfg, const struct ho
 		rc = store_commit(st);
 	else
 		store_rollback(st);
-	if (rc == GW_OK)
+	if (rc == GW_OK) {
+		gw_log(GW_LOG_INFO, "hooks: %zu outcome(s) recorded in one commit", n);
 		return GW_OK;
+	}
 fail:
 	gw_log(GW_LOG_WARN, "hooks: %zu outcome(s) not recorded (%s); those rows will be sent"
 	       " again", n, gw_strerror(rc));

@@ -34,30 +34,35 @@
 #include "common/gw_json.h"
 #include "common/gw_log.h"
 #include "common/gw_ocpp.h"
+#include "config.h"
 #include "core/command.h"
 #include "core/env.h"
 #include "ocpp201/v201.h"
-
-/* One boot's push; from v201_boot_push until the last callback. */
-struct push {
-	struct gw_env *env;
-	char identity[GW_IDENTITY_MAX + 1];
-};
 
 struct push_var {
 	const char *component;
 	const char *variable;
 	const char *instance; /* NULL = none */
-	const char *value;    /* SetVariables only */
+	const char *value;    /* SetVariables only; NULL: from the config (push.interval) */
 };
 
 static const struct push_var set_vars[] = {
-	{"SampledDataCtrlr", "TxUpdatedInterval", NULL, "60"},
+	{"SampledDataCtrlr", "TxUpdatedInterval", NULL, NULL},
 	{"SampledDataCtrlr", "TxUpdatedMeasurands", NULL,
 	 "Energy.Active.Import.Register,Power.Active.Import,Current.Import"},
 	{"AlignedDataCtrlr", "Interval", NULL, "900"},
 	{"AlignedDataCtrlr", "Measurands", NULL, "Energy.Active.Import.Register"},
 	{"TxCtrlr", "StopTxOnEVSideDisconnect", NULL, "true"},
+};
+
+#define N_SET V201_NWORDS(set_vars)
+
+/* One boot's push; from v201_boot_push until the last callback. */
+struct push {
+	struct gw_env *env;
+	char identity[GW_IDENTITY_MAX + 1];
+	char interval[16];           /* ocpp.meter_sample_interval_s, as sent */
+	struct push_var vars[N_SET]; /* set_vars with the config's values filled in */
 };
 
 /* What the command layer splits GetVariables / SetVariables by. */
@@ -177,14 +182,14 @@ static void record_push(struct push *p, const struct push_var *v, const char *ou
 }
 
 /* The push row a SetVariableResult answers, NULL if not ours. */
-static const struct push_var *push_row(struct json_object *res)
+static const struct push_var *push_row(const struct push *p, struct json_object *res)
 {
 	const char *comp = gw_json_get_str(v201_obj(res, "component"), "name", NULL);
 	const char *var = gw_json_get_str(v201_obj(res, "variable"), "name", NULL);
 
-	for (size_t i = 0; comp && var && i < V201_NWORDS(set_vars); i++)
-		if (!strcmp(set_vars[i].component, comp) && !strcmp(set_vars[i].variable, var))
-			return &set_vars[i];
+	for (size_t i = 0; comp && var && i < N_SET; i++)
+		if (!strcmp(p->vars[i].component, comp) && !strcmp(p->vars[i].variable, var))
+			return &p->vars[i];
 	return NULL;
 }
 
@@ -222,12 +227,12 @@ static void on_set(void *arg, int status, struct json_object *payload, const cha
 	(void)err_desc;
 	if (status != GW_OK) { /* the whole command: every row ends the same */
 		v201_outcome_word(status, NULL, err_code, outcome, sizeof(outcome));
-		for (size_t i = 0; i < V201_NWORDS(set_vars); i++)
-			record_push(p, &set_vars[i], outcome);
+		for (size_t i = 0; i < N_SET; i++)
+			record_push(p, &p->vars[i], outcome);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *res = json_object_array_get_idx(list, i);
-		const struct push_var *v = push_row(res);
+		const struct push_var *v = push_row(p, res);
 		const char *word = gw_json_get_str(res, "attributeStatus", NULL);
 
 		if (v)
@@ -269,7 +274,7 @@ static void on_limits(void *arg, int status, struct json_object *payload, const 
 		gw_log(GW_LOG_WARN, "cp=%s action=GetVariables limits unknown: %s", p->identity, outcome);
 		report(p, "GetVariables", outcome, err_desc ? err_desc : "");
 	}
-	push_send(p, "SetVariables", "setVariableData", set_vars, V201_NWORDS(set_vars), on_set);
+	push_send(p, "SetVariables", "setVariableData", p->vars, N_SET, on_set);
 }
 
 void v201_boot_push(struct action_ctx *ctx)
@@ -282,6 +287,12 @@ void v201_boot_push(struct action_ctx *ctx)
 	}
 	p->env = ctx->env;
 	v201_copy(p->identity, sizeof(p->identity), ctx->src.identity);
+	snprintf(p->interval, sizeof(p->interval), "%d", ctx->env->cfg->meter_sample_interval_s);
+	for (size_t i = 0; i < N_SET; i++) {
+		p->vars[i] = set_vars[i];
+		if (!p->vars[i].value)
+			p->vars[i].value = p->interval;
+	}
 	push_send(p, "GetVariables", "getVariableData", limit_vars, V201_NWORDS(limit_vars),
 		  on_limits);
 }

@@ -332,6 +332,13 @@ static const char v6_sql[] =
 	"DROP INDEX IF EXISTS ms_same;"
 	"DROP INDEX IF EXISTS csh_conn;";
 
+/* v7 (issue 5): the webhook thread's "next due rows of a partner" walks
+ * that partner's pending rows in id order and stops at its LIMIT, instead
+ * of reading and sorting every due pending row (outbox_due: ~6 ms a call
+ * with 10k rows pending).  IF NOT EXISTS: see v6. */
+static const char v7_sql[] =
+	"CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(partner, id) WHERE state = 'pending';";
+
 /* Index i holds the migration to version i + 1. */
 static const char *const migrations[] = {
 	v1_sql,
@@ -340,6 +347,7 @@ static const char *const migrations[] = {
 	v4_sql,
 	v5_sql,
 	v6_sql,
+	v7_sql,
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -6,7 +6,8 @@ is disconnected and refused), remove (refused while a transaction is open;
 then 404 at the handshake, history kept, registered again later), set a
 password directly, rotate it on a 1.6 pile that accepts (the new one works,
 the old one gets 401) and on a 2.0.1 pile that rejects (the old one stays),
-and the /metrics additions."""
+and the /metrics additions (webhook and refund series, CALLERRORs by code,
+Heartbeats kept out of the frame log)."""
 import json
 import socket
 import urllib.error
@@ -289,6 +290,32 @@ def test_metrics_additions(t):
                      "ocppgw_webhook_failed_attempts_total 0", "ocppgw_webhook_retrying 0",
                      "# TYPE ocppgw_refund_amount_minor gauge"):
             assert line in text, (line, text)
+
+
+def test_metrics_count_quiet_heartbeats(t):
+    """Accepted Heartbeats stay out of the raw frame log; /metrics counts
+    them (both versions), and a refused one is not among them."""
+    with ApiGateway(ocpp={"auto_register": True}) as gw:
+        p = gw.pile("CP-HB", "1.6")
+        q = gw.pile("CS-HB", "2.0.1")
+        for _ in range(3):
+            p.call("Heartbeat", {})
+        for _ in range(2):
+            q.call("Heartbeat", {})
+        q.expect_error("Heartbeat", {"extra": 1}, "PropertyConstraintViolation")
+        st, text = gw.api("GET", "/metrics", token=READ)
+        assert st == 200, text
+        lines = text.splitlines()
+        assert "ocppgw_frames_quiet_total 5" in lines, [
+            l for l in lines if "quiet" in l]
+        assert "# TYPE ocppgw_frames_quiet_total counter" in lines, text
+        assert [l for l in lines if l.startswith("# HELP ocppgw_frames_quiet_total ")
+                and "piles.last_seen_ms" in l], text
+        logged = gw.query("SELECT count(*) AS n FROM frames WHERE action = 'Heartbeat'"
+                          " AND direction = 'in'")[0]["n"]
+        assert logged == 1, ("only the refused Heartbeat is in the frame log", logged)
+        p.close()
+        q.close()
 
 
 def test_metrics_count_callerrors_by_code(t):

@@ -40,6 +40,7 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(cfg.require_password, 1);
 	CU_ASSERT_EQUAL(cfg.accept_all_tokens, 0);
 	CU_ASSERT_EQUAL(cfg.heartbeat_interval_s, 300);
+	CU_ASSERT_EQUAL(cfg.meter_sample_interval_s, 60);
 	CU_ASSERT_EQUAL(cfg.max_message_bytes, 65536);
 	CU_ASSERT_STRING_EQUAL(cfg.db_path, "data/ocppgw.db");
 	CU_ASSERT_EQUAL(cfg.api_port, 8080);
@@ -70,7 +71,8 @@ static void test_values_and_lists(void)
 
 	CU_ASSERT_EQUAL(load_text(&cfg,
 				  "log_level = \"debug\";\n"
-				  "ocpp: { auto_register = true; heartbeat_interval_s = 60; };\n"
+				  "ocpp: { auto_register = true; heartbeat_interval_s = 60;"
+				  " meter_sample_interval_s = 10; };\n"
 				  "listeners = ( { name = \"a\"; port = 0; }, { name = \"b\"; port = 8443;"
 				  " security_profile = 2; tls_cert = \"c.pem\"; tls_key = \"k.pem\"; } );\n"
 				  "id_tokens = ( { id = \"T1\"; status = \"Blocked\"; group = \"G\"; } );\n"
@@ -80,6 +82,7 @@ static void test_values_and_lists(void)
 	CU_ASSERT_EQUAL(cfg.log_level, GW_LOG_DEBUG);
 	CU_ASSERT_EQUAL(cfg.auto_register, 1);
 	CU_ASSERT_EQUAL(cfg.heartbeat_interval_s, 60);
+	CU_ASSERT_EQUAL(cfg.meter_sample_interval_s, 10);
 	CU_ASSERT_EQUAL(cfg.n_listeners, 2);
 	CU_ASSERT_EQUAL(cfg.listeners[1].security_profile, 2);
 	CU_ASSERT_STRING_EQUAL(cfg.listeners[1].path_prefix, "/ocpp");
@@ -100,6 +103,9 @@ static void test_bad_settings_name_their_line(void)
 	} rows[] = {
 		{ "\nocpp: { heartbeat_interval_s = 5; };\n", ":2: setting 'ocpp.heartbeat_interval_s': 5 is outside" },
 		{ "ocpp: { hearbeat = 5; };\n", "'ocpp.hearbeat': unknown setting" },
+		{ "ocpp: { meter_sample_interval_s = 0; };\n",
+		  ":1: setting 'ocpp.meter_sample_interval_s': 0 is outside 1..3600" },
+		{ "ocpp: { meter_sample_interval_s = 3601; };\n", "3601 is outside 1..3600" },
 		{ "ocpp: { auto_register = 1; };\n", "expected true or false" },
 		{ "log_level = \"loud\";\n", "expected err, warn" },
 		{ "store: { path = 5; };\n", "expected a string" },
@@ -186,6 +192,7 @@ static void test_dump_reloads(void)
 	FILE *f;
 
 	config_defaults(&cfg);
+	cfg.meter_sample_interval_s = 15;
 	snprintf(dump, sizeof(dump), "/tmp/ocppgw-test-dump-%d.conf", (int)getpid());
 	f = fopen(dump, "w");
 	config_dump(&cfg, f);
@@ -193,6 +200,7 @@ static void test_dump_reloads(void)
 	config_defaults(&again);
 	CU_ASSERT_EQUAL(config_load(&again, dump, err, sizeof(err)), GW_OK);
 	CU_ASSERT_EQUAL(again.heartbeat_interval_s, cfg.heartbeat_interval_s);
+	CU_ASSERT_EQUAL(again.meter_sample_interval_s, 15);
 	CU_ASSERT_STRING_EQUAL(again.db_path, cfg.db_path);
 	config_cleanup(&again);
 	unlink(dump);

@@ -89,6 +89,7 @@ void fx_setup(void)
 	json_object_put(fx.ctx.response);
 	memset(&fx, 0, sizeof(fx));
 	fx.cfg.push_config_on_boot = 1;
+	fx.cfg.meter_sample_interval_s = 60; /* config_defaults: the pushed sample interval */
 	fx.cfg.heartbeat_interval_s = 300;
 	fx.cfg.boot_retry_interval_s = 30;
 	fx.cfg.cert_validity_days = 365;

@@ -94,6 +94,7 @@ void h_setup(void)
 	memset(&h, 0, sizeof(h));
 	gw_clock_set_fake(T_NOW_MS);
 	h.cfg.push_config_on_boot = 1;
+	h.cfg.meter_sample_interval_s = 60; /* config_defaults: the pushed sample interval */
 	h.cfg.cert_validity_days = 365;
 	strcpy(h.cfg.operator_name, "Example CPO");
 	strcpy(h.cfg.ca_cert, "certs/dev/ca.pem");
