@@ -44,20 +44,27 @@ struct command {
 
 #define TRIGGERED_MAX 4
 
+/* B02.FR.09: what we asked a not yet Accepted pile for (triggered.c).
+ * Allocated by the first such command, freed with the conn. */
+struct triggered {
+	struct {
+		char action[48];
+		int64_t until_ms; /* monotonic */
+	} slot[TRIGGERED_MAX];
+};
+
 struct pile_conn {
 	struct dispatch *d;
 	struct ws_session *s;
-	char identity[GW_IDENTITY_MAX + 1];
+	const char *identity; /* the session's (session_identity): c lives
+			       * from on_open to on_close, inside the session */
 	enum ocpp_version version;
 	enum reg_status registration; /* REG_ACCEPTED once booted (now or before) */
 	struct rpc_inflight inflight;
 	struct rpc_calls calls;
 	struct command *cmd_head, *cmd_tail; /* same order as calls' queue */
 	struct parked *park_head, *park_tail;
-	struct {
-		char action[48];
-		int64_t until_ms; /* monotonic */
-	} triggered[TRIGGERED_MAX]; /* B02.FR.09: what we asked a non-accepted pile for */
+	struct triggered *triggered; /* NULL until a command needs it */
 	int in_flush_list;
 	struct pile_conn *flush_next; /* conns with parked replies or calls to send */
 	struct pile_conn *prev, *next; /* every live conn */
@@ -121,6 +128,8 @@ int command_split_send(struct gw_env *env, const char *identity, const char *act
 void triggered_note(struct pile_conn *c, const char *command, struct json_object *payload);
 /* 1 if action was caused by one of our commands and may pass the boot gate. */
 int triggered_allows(const struct pile_conn *c, const char *action);
+/* Free c->triggered (on_close). */
+void triggered_free(struct pile_conn *c);
 
 /* The frame of a command that carries a secret (a new pile password), with
  * the secret replaced by "***", for the store and the log: gw_malloc'd,

@@ -121,7 +121,7 @@ static void hook_on_open(void *arg, struct ws_session *s)
 	}
 	c->d = d;
 	c->s = s;
-	snprintf(c->identity, sizeof(c->identity), "%s", session_identity(s));
+	c->identity = session_identity(s);
 	c->version = session_version(s);
 	c->registration = REG_PENDING;
 	if (store_pile_get(d->env->store, c->identity, &row) == GW_OK && row.last_boot_ms > 0 &&
@@ -154,6 +154,7 @@ static void hook_on_close(void *arg, struct ws_session *s)
 	command_fail_all(c);
 	rpc_calls_cleanup(&c->calls);
 	rpc_inflight_cleanup(&c->inflight);
+	triggered_free(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else

@@ -12,7 +12,9 @@
 
 #include <json-c/json.h>
 
+#include "common/gw_alloc.h"
 #include "common/gw_clock.h"
+#include "common/gw_log.h"
 #include "core/conn.h"
 
 #define TRIGGER_WINDOW_MS (10 * 60 * 1000)
@@ -46,18 +48,30 @@ static const char *trigger_action(const char *word)
 static void allow(struct pile_conn *c, const char *action)
 {
 	int64_t now = gw_clock_mono_ms();
+	struct triggered *tr = c->triggered;
 	size_t slot = 0;
 
+	if (!tr) {
+		/* only piles not yet Accepted get here, so an accepted pile
+		 * (nearly all of them) never carries this */
+		tr = gw_calloc(1, sizeof(*tr));
+		if (!tr) {
+			gw_log(GW_LOG_WARN, "cp=%s out of memory: %s will get SecurityError",
+			       c->identity, action);
+			return;
+		}
+		c->triggered = tr;
+	}
 	for (size_t i = 0; i < TRIGGERED_MAX; i++) {
-		if (!strcmp(c->triggered[i].action, action) || c->triggered[i].until_ms < now) {
+		if (!strcmp(tr->slot[i].action, action) || tr->slot[i].until_ms < now) {
 			slot = i;
 			break;
 		}
-		if (c->triggered[i].until_ms < c->triggered[slot].until_ms)
+		if (tr->slot[i].until_ms < tr->slot[slot].until_ms)
 			slot = i;
 	}
-	snprintf(c->triggered[slot].action, sizeof(c->triggered[slot].action), "%s", action);
-	c->triggered[slot].until_ms = now + TRIGGER_WINDOW_MS;
+	snprintf(tr->slot[slot].action, sizeof(tr->slot[slot].action), "%s", action);
+	tr->slot[slot].until_ms = now + TRIGGER_WINDOW_MS;
 }
 
 void triggered_note(struct pile_conn *c, const char *command, struct json_object *payload)
@@ -77,10 +91,19 @@ void triggered_note(struct pile_conn *c, const char *command, struct json_object
 
 int triggered_allows(const struct pile_conn *c, const char *action)
 {
-	int64_t now = gw_clock_mono_ms();
+	const struct triggered *tr = c->triggered;
+	int64_t now;
 
+	if (!tr)
+		return 0;
+	now = gw_clock_mono_ms();
 	for (size_t i = 0; i < TRIGGERED_MAX; i++)
-		if (c->triggered[i].until_ms >= now && !strcmp(c->triggered[i].action, action))
+		if (tr->slot[i].until_ms >= now && !strcmp(tr->slot[i].action, action))
 			return 1;
 	return 0;
+}
+
+void triggered_free(struct pile_conn *c)
+{
+	GW_FREE(c->triggered);
 }

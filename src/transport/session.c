@@ -32,8 +32,6 @@
 #include "config.h"
 #include "transport/transport_int.h"
 
-#define VALIDITY_EVERY_MS 5000 /* see session_receive */
-
 /* ---- registry -------------------------------------------------------- */
 
 static size_t hash_id(const char *s)
@@ -205,6 +203,7 @@ struct ws_session *session_new(struct transport *t, struct ws_vhost *vh, struct 
 	s->profile = (uint8_t)vh->l->security_profile;
 	snprintf(s->identity, sizeof(s->identity), "%s", identity);
 	peer_of(wsi, s->peer, sizeof(s->peer));
+	s->last_rx_ms = gw_clock_mono_ms();
 	return s;
 }
 
@@ -334,17 +333,11 @@ int session_receive(struct ws_session *s, const void *in, size_t len)
 	}
 	if (lws_frame_is_binary(s->wsi))
 		return refuse(s, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "text frames only");
-	/* data counts as proof of life, like a pong - but at most every
-	 * VALIDITY_EVERY_MS: lws re-inserts the connection's timer into one
-	 * sorted list per call, O(piles), which at 10k piles was 80 % of the
-	 * CPU (bench/ANALYSIS.md).  Hang-up (idle_hangup_s) is far longer. */
-	{
-		int64_t now = gw_clock_mono_ms();
-		if (now - s->validity_ms >= VALIDITY_EVERY_MS) {
-			lws_validity_confirmed(s->wsi);
-			s->validity_ms = now;
-		}
-	}
+	/* any frame is proof of life (session_sweep); a stamp, not a call
+	 * into lws: lws_validity_confirmed() re-inserted a timer into lws's
+	 * one sorted list, O(piles) per call (bench/ANALYSIS.md §1) */
+	s->last_rx_ms = gw_clock_mono_ms();
+	s->ping_sent = 0;
 	if (s->closing || s->app_closed)
 		return 0; /* draining towards close: drop */
 
@@ -401,12 +394,50 @@ done:
 
 /* ---- outbound -------------------------------------------------------- */
 
+/* Write one message now, from before_sleep (outside every lws callback),
+ * when nothing is queued ahead of it and lws holds no unsent rest of an
+ * earlier write: saves the two epoll_ctl of a writable request and the
+ * poll() of lws_send_pipe_choked() per reply (bench/ANALYSIS.md §2).  A
+ * short send is kept and finished by lws itself (lws_write() then returns
+ * len and lws_partial_buffered() turns 1, which sends later messages down
+ * the queue).  GW_OK, GW_EBUSY when it must be queued instead, or
+ * GW_ECLOSED after a write error (the connection is dropped). */
+static int write_now(struct ws_session *s, const char *buf, size_t len)
+{
+	struct transport *t = s->t;
+
+	if (!t->in_before_sleep || s->tx_head || s->ping_due || s->peer_closing ||
+	    lws_partial_buffered(s->wsi))
+		return GW_EBUSY;
+	if (LWS_PRE + len > t->wbuf_cap) {
+		size_t cap = LWS_PRE + len < 4096 ? 4096 : LWS_PRE + len;
+		unsigned char *nb;
+
+		if (cap > 65536 + LWS_PRE)
+			return GW_EBUSY; /* a big one: queue it, keep the scratch small */
+		nb = gw_realloc(t->wbuf, cap);
+		if (!nb)
+			return GW_EBUSY;
+		t->wbuf = nb;
+		t->wbuf_cap = cap;
+	}
+	memcpy(t->wbuf + LWS_PRE, buf, len);
+	if (lws_write(s->wsi, t->wbuf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len) {
+		gw_log(GW_LOG_INFO, "cp=%s peer=%s write failed", s->identity, s->peer);
+		s->closing = 1;
+		lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		return GW_ECLOSED;
+	}
+	return GW_OK;
+}
+
 int session_send(struct ws_session *s, const char *buf, size_t len)
 {
 	struct transport *t = s->t;
 	size_t cap = t->cfg->max_outbound_bytes > 0 ? (size_t)t->cfg->max_outbound_bytes
 						    : 1024 * 1024;
 	struct txmsg *m;
+	int rc;
 
 	if (s->closing || s->app_closed)
 		return GW_ECLOSED;
@@ -416,6 +447,9 @@ int session_send(struct ws_session *s, const char *buf, size_t len)
 		session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "outbound queue full");
 		return GW_ETOOBIG;
 	}
+	rc = write_now(s, buf, len);
+	if (rc != GW_EBUSY)
+		return rc;
 	m = gw_malloc(sizeof(*m) + LWS_PRE + len);
 	if (!m)
 		return GW_ENOMEM;
@@ -455,8 +489,22 @@ void session_pause_rx(struct ws_session *s, int pause)
 
 int session_writable(struct ws_session *s)
 {
+	/* lws never calls this with an unsent rest pending (lws-ws-state.h),
+	 * so each write below only has to check whether it left one:
+	 * lws_partial_buffered() reads a flag, lws_send_pipe_choked() would
+	 * poll() the socket once per message */
+	if (s->ping_due && !s->closing) {
+		/* one payload byte: lws 4.1.6 calls RECEIVE_PONG only for a pong
+		 * with a payload, and a pong echoes the ping's (RFC 6455 5.5.3) */
+		unsigned char ping[LWS_PRE + 1];
+
+		s->ping_due = 0;
+		ping[LWS_PRE] = 'p';
+		if (lws_write(s->wsi, ping + LWS_PRE, 1, LWS_WRITE_PING) < 0)
+			return -1;
+	}
 	/* write as many queued messages as the socket takes in this turn */
-	while (s->tx_head && !lws_send_pipe_choked(s->wsi)) {
+	while (s->tx_head && !lws_partial_buffered(s->wsi)) {
 		struct txmsg *m = s->tx_head;
 		int n = lws_write(s->wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT);
 
@@ -470,7 +518,7 @@ int session_writable(struct ws_session *s)
 		s->tx_bytes -= m->len;
 		gw_free(m);
 	}
-	if (s->tx_head) {
+	if (s->tx_head || (s->ping_due && !s->closing)) {
 		lws_callback_on_writable(s->wsi);
 		return 0;
 	}
@@ -481,6 +529,53 @@ int session_writable(struct ws_session *s)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- liveness -------------------------------------------------------- */
+
+void session_pong(struct ws_session *s)
+{
+	s->last_rx_ms = gw_clock_mono_ms();
+	s->ping_sent = 0;
+}
+
+/* lws 4.1.6 would do this itself (retry_and_idle_policy), but it keeps
+ * each connection's validity timer in the thread's one sorted timer list
+ * and re-inserts it, O(piles), on every pong and every
+ * lws_validity_confirmed(): ws_server.c turns that off, and this does the
+ * same job with one stamp per frame and one visit per session per pass. */
+static void liveness(struct ws_session *s, int64_t now)
+{
+	const struct gw_config *cfg = s->t->cfg;
+	int64_t silent = now - s->last_rx_ms;
+
+	if (s->rx_paused && !s->closing)
+		return; /* we stopped reading (back-pressure): the silence is ours */
+	if (silent >= (int64_t)cfg->idle_hangup_s * 1000) {
+		gw_log(GW_LOG_NOTICE, "cp=%s peer=%s silent for %lld s: hanging up", s->identity,
+		       s->peer, (long long)(silent / 1000));
+		/* like lws's validity hang-up: no close frame to a dead peer;
+		 * lws closes it from its timer list head, O(1) */
+		lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		return;
+	}
+	if (silent >= (int64_t)cfg->ping_interval_s * 1000 && !s->ping_sent && !s->closing) {
+		s->ping_sent = 1;
+		s->ping_due = 1;
+		lws_callback_on_writable(s->wsi);
+	}
+}
+
+void session_sweep(struct transport *t, size_t n, int64_t now_ms)
+{
+	if (!t->reg || !t->reg_buckets)
+		return;
+	while (n--) {
+		size_t i = t->sweep_next++ & (t->reg_buckets - 1);
+
+		for (struct ws_session *s = t->reg[i]; s; s = s->reg_next)
+			liveness(s, now_ms);
+	}
 }
 
 void transport_security(struct transport *t, const char *identity, const char *peer,

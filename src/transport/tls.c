@@ -33,6 +33,10 @@ int tls_load_extra(struct ws_vhost *vh, void *ssl_ctx)
 	if (!ctx)
 		return 0;
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS); /* 47 -> 14 KB per conn (§5) */
+	/* one certificate set per listener: no SNI switch to another
+	 * listener's SSL_CTX (lws would look among every vhost of "port" -2,
+	 * i.e. every OCPP listener, see listen.c; A00.FR.006) */
+	SSL_CTX_set_tlsext_servername_callback(ctx, NULL);
 	/* lws sets only the no-SSLv2/3 floor itself; say TLS 1.2 explicitly */
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	if (!l->tls_ecdsa_cert[0])

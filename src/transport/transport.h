@@ -134,9 +134,12 @@ void session_set_user(struct ws_session *s, void *u);
  * refused with GW_ECLOSED. */
 int session_is_closing(const struct ws_session *s);
 
-/* Copy len bytes into the session's outbound queue as one text message
- * and ask for a writable callback; queued messages are written together
- * in the next writable turn.  GW_OK; GW_ECLOSED if the session is closing;
+/* Send len bytes as one text message, in order with the session's
+ * earlier ones.  Called from before_sleep (the dispatcher, after its group
+ * commit) with nothing queued, it is written at once; otherwise it is
+ * copied into the session's outbound queue and written with the others in
+ * the next writable turn.  GW_OK; GW_ECLOSED if the session is closing (or
+ * the write failed: the connection is then dropped);
  * GW_ETOOBIG if the queue would exceed cfg->max_outbound_bytes (the
  * session is then closed with 1008 "outbound queue full"); GW_ENOMEM.
  * buf is borrowed.  Callable from any hook, including on_message. */

@@ -123,6 +123,10 @@ struct ws_session {
 	unsigned app_closed : 1; /* on_close called: the app forgot us */
 	unsigned closing : 1;    /* close requested: write queue, then close */
 	unsigned rx_paused : 1;
+	unsigned ping_sent : 1;  /* pinged since the last frame from the peer */
+	unsigned ping_due : 1;   /* a ping waits for the writable turn */
+	unsigned peer_closing : 1; /* the peer sent a close: no direct writes */
+	unsigned hs_over : 1;    /* counted out of the pending handshakes */
 	struct transport *t;
 	struct ws_vhost *vh;
 	struct lws *wsi;
@@ -134,7 +138,7 @@ struct ws_session {
 	char *close_reason; /* gw_malloc'd at session_close(); NULL = none */
 
 	struct rxbuf *rx;    /* NULL unless a message spans rx chunks */
-	int64_t validity_ms; /* last lws_validity_confirmed(), monotonic ms */
+	int64_t last_rx_ms;  /* last frame (data or pong) from the peer, monotonic ms */
 
 	/* tx queue, bounded by cfg->max_outbound_bytes */
 	struct txmsg *tx_head, *tx_tail;
@@ -150,6 +154,7 @@ struct ws_vhost {
 	int idx;
 	struct lws_vhost *vhost;
 	int port; /* bound port */
+	void *io; /* struct listener_io * (listen.c): our listen socket */
 };
 
 struct ev_timer_node;
@@ -171,10 +176,22 @@ struct transport {
 	struct ws_session **reg;
 	size_t reg_buckets;
 	size_t reg_count;
+	size_t sweep_next; /* next bucket session_sweep() visits */
 
 	struct ratelimit *rl;
 	struct authcache *ac;
 	int stopping;
+	int in_before_sleep;   /* inside h.before_sleep: session_send may write */
+	unsigned char *wbuf;   /* LWS_PRE + message scratch for those writes */
+	size_t wbuf_cap;
+
+	/* accept pacing (listen.c) */
+	int hs_pending;           /* adopted, not yet ESTABLISHED or gone */
+	unsigned accept_paused : 1;  /* at HANDSHAKES_MAX: listeners stopped */
+	unsigned accept_backoff : 1; /* after EMFILE...: listeners stopped */
+	void *accept_retry;       /* struct ev_timer *: the backoff */
+	uint64_t accept_pauses;   /* times the limit was reached */
+	int64_t accept_pause_log_ms; /* last "accepting paused" notice */
 };
 
 /* ==== handshake.c ====================================================== */
@@ -203,14 +220,36 @@ void session_closed(struct ws_session *s);
 /* RECEIVE: reassembly and on_message; always 0 (a refusal closes from
  * the writable turn, see refuse() in session.c). */
 int session_receive(struct ws_session *s, const void *in, size_t len);
-/* SERVER_WRITEABLE: drain the queue; -1 to close now. */
+/* SERVER_WRITEABLE: a due ping, then the queue; -1 to close now. */
 int session_writable(struct ws_session *s);
+/* RECEIVE_PONG: the peer is alive. */
+void session_pong(struct ws_session *s);
+/* Liveness, one slice: visit the next n registry buckets; ping sessions
+ * silent for cfg->ping_interval_s, hang up those silent for
+ * cfg->idle_hangup_s.  A whole pass of the registry costs one visit per
+ * session and never touches lws's timer list (see ws_server.c). */
+void session_sweep(struct transport *t, size_t n, int64_t now_ms);
 int registry_init(struct transport *t, size_t buckets);
 void registry_cleanup(struct transport *t);
 
 /* Log "cp=ID peer=IP:PORT ..." lines and call security_event. */
 void transport_security(struct transport *t, const char *identity, const char *peer,
 			const char *event, const char *detail);
+
+/* ==== listen.c ======================================================= */
+
+/* Bind and listen on vh->l's address and port (0: the OS picks; vh->port
+ * gets the real one) and accept from the loop, handing each connection to
+ * lws.  GW_OK, GW_ECONFIG (bad address, port in use: logged), GW_ENOMEM. */
+int listener_open(struct ws_vhost *vh);
+/* Stop accepting and close every listen socket. */
+void listener_close(struct transport *t);
+/* The listener that accepted wsi (kept in its opaque user data), or NULL:
+ * lws may re-bind a wsi to another of our vhosts (see listen.c). */
+struct ws_vhost *listener_of(struct transport *t, struct lws *wsi);
+/* One pending handshake is over (ESTABLISHED or destroyed before): count
+ * it out and accept again below the limit.  Once per adopted wsi. */
+void listener_handshake_over(struct transport *t);
 
 /* ==== tls.c =========================================================== */
 

@@ -13,6 +13,9 @@
  *                               from the writable turn
  *   CLOSED                    -> session.c: on_close once
  *   WSI_DESTROY               -> session.c: free
+ * Connections come from listen.c (our listen sockets, lws_adopt_socket_
+ * vhost, accept pacing); liveness is session.c's sweep, not lws's
+ * validity timers (see vhost_create).
  * Invariants: the loop is ours (LWS_SERVER_OPTION_LIBEV + foreign_loops),
  * so before_sleep runs from an ev_prepare watcher once per loop turn and
  * transport_stop() is an ev_async_send().  All TLS callbacks and
@@ -27,6 +30,7 @@
 #include <libwebsockets.h>
 
 #include "common/gw_alloc.h"
+#include "common/gw_clock.h"
 #include "common/gw_err.h"
 #include "common/gw_log.h"
 #include "config.h"
@@ -94,6 +98,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 
 	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
 		/* a request without Upgrade reached lws_http_action */
+		vh = vh ? listener_of(vh->t, wsi) : NULL;
 		return vh ? handshake_plain_http(vh, wsi) : 1;
 
 	case LWS_CALLBACK_HTTP:
@@ -102,6 +107,9 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		/* Never read `in` here (NN-2025-0102, see handshake.c). */
 		(void)in;
+		/* the listener that accepted it, not the vhost lws picked from
+		 * the Host header (listen.c) */
+		vh = vh ? listener_of(vh->t, wsi) : NULL;
 		return vh ? handshake_confirm(vh, wsi) : -1;
 
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
@@ -116,6 +124,10 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 		s = session_of(user);
 		if (!s)
 			return -1;
+		if (!s->hs_over) {
+			s->hs_over = 1;
+			listener_handshake_over(s->t); /* accept pacing, listen.c */
+		}
 		return session_established(s);
 
 	case LWS_CALLBACK_RECEIVE:
@@ -123,6 +135,18 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 		if (!s)
 			return -1;
 		return session_receive(s, in, len);
+
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		s = session_of(user);
+		if (s)
+			s->peer_closing = 1;
+		return 0; /* lws answers the close */
+
+	case LWS_CALLBACK_RECEIVE_PONG:
+		s = session_of(user);
+		if (s)
+			session_pong(s);
+		return 0;
 
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		s = session_of(user);
@@ -138,6 +162,8 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 
 	case LWS_CALLBACK_WSI_DESTROY:
 		s = session_of(user);
+		if (vh && (!s || !s->hs_over) && listener_of(vh->t, wsi))
+			listener_handshake_over(vh->t); /* gone before ESTABLISHED */
 		if (s)
 			session_destroy(s);
 		return 0;
@@ -175,8 +201,12 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 	struct transport *t = w->data;
 
 	(void)loop, (void)revents;
-	if (t->h.before_sleep && !t->stopping)
+	if (t->h.before_sleep && !t->stopping) {
+		/* outside every lws callback: session_send() writes at once */
+		t->in_before_sleep = 1;
 		t->h.before_sleep(t->h.arg);
+		t->in_before_sleep = 0;
+	}
 }
 
 static void on_async(struct ev_loop *loop, ev_async *w, int revents)
@@ -199,6 +229,30 @@ static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 static void sweep_ratelimit(void *arg)
 {
 	ratelimit_sweep(((struct transport *)arg)->rl);
+}
+
+/* Liveness (session.c session_sweep): the registry is walked once per
+ * pass, a pass lasting a quarter of the shortest of ping interval and
+ * hang-up delay (at most 1 s: pings go out at most that late), in
+ * SWEEP_SLICES slices so no loop turn stalls on thousands of sessions. */
+#define SWEEP_SLICES 10
+
+static int64_t sweep_pass_ms(const struct gw_config *cfg)
+{
+	int64_t ms = 1000;
+
+	if ((int64_t)cfg->ping_interval_s * 250 < ms)
+		ms = (int64_t)cfg->ping_interval_s * 250;
+	if ((int64_t)cfg->idle_hangup_s * 250 < ms)
+		ms = (int64_t)cfg->idle_hangup_s * 250;
+	return ms < 100 ? 100 : ms;
+}
+
+static void sweep_sessions(void *arg)
+{
+	struct transport *t = arg;
+
+	session_sweep(t, (t->reg_buckets + SWEEP_SLICES - 1) / SWEEP_SLICES, gw_clock_mono_ms());
 }
 
 /* ---- construction ---------------------------------------------------- */
@@ -235,15 +289,16 @@ static int vhost_create(struct transport *t, int idx)
 	const struct gw_listener *l = &t->cfg->listeners[idx];
 	struct ws_vhost *vh = &t->vh[idx];
 	struct lws_context_creation_info info;
-	static lws_retry_bo_t retry[GW_CONFIG_MAX_LISTENERS];
+	static const lws_retry_bo_t no_validity; /* all zero */
+	int rc;
 
 	vh->t = t;
 	vh->l = l;
 	vh->idx = idx;
 	memset(&info, 0, sizeof(info));
 	info.vhost_name = l->name[0] ? l->name : "ocpp";
-	info.port = l->port;
-	info.iface = l->address[0] ? l->address : NULL;
+	/* the socket is ours (listen.c): lws only serves what we adopt */
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
 	info.protocols = protocols;
 	info.user = vh;
 	info.alpn = "http/1.1"; /* no h2: only the h1 upgrade path is audited */
@@ -253,15 +308,14 @@ static int vhost_create(struct transport *t, int idx)
 	info.timeout_secs_ah_idle = (unsigned int)info.keepalive_timeout;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
 
-	/* server pings after ping_interval_s without a pong (or a message,
-	 * see session_receive), hang-up if still nothing by idle_hangup_s */
-	memset(&retry[idx], 0, sizeof(retry[idx]));
-	retry[idx].secs_since_valid_ping = (uint16_t)t->cfg->ping_interval_s;
-	retry[idx].secs_since_valid_hangup = (uint16_t)t->cfg->idle_hangup_s;
-	if (retry[idx].secs_since_valid_hangup <= retry[idx].secs_since_valid_ping)
-		retry[idx].secs_since_valid_hangup = (uint16_t)(retry[idx].secs_since_valid_ping + 1);
-	if (t->cfg->ping_interval_s > 0)
-		info.retry_and_idle_policy = &retry[idx];
+	/* lws's own liveness ("validity") off: with secs_since_valid_hangup
+	 * 0, lws 4.1.6 never arms a connection's validity timer (it would
+	 * otherwise use the context default, 300 s / 310 s).  Each arming is
+	 * an insert at the tail of the thread's one sorted timer list, so
+	 * O(piles) per connect, per pong and per lws_validity_confirmed():
+	 * 44-80 % of the CPU at 10k piles (bench/ANALYSIS.md §1).
+	 * session_sweep() pings and hangs up instead. */
+	info.retry_and_idle_policy = &no_validity;
 
 	if (l->security_profile >= 2) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -277,11 +331,13 @@ static int vhost_create(struct transport *t, int idx)
 	vh->vhost = lws_create_vhost(t->ctx, &info);
 	if (!vh->vhost) {
 		gw_log(GW_LOG_ERR, "transport: listener %s %s:%d profile %d: cannot create "
-		       "(port in use or bad TLS files)", info.vhost_name, l->address, l->port,
+		       "(bad TLS files?)", info.vhost_name, l->address, l->port,
 		       l->security_profile);
 		return GW_ECONFIG;
 	}
-	vh->port = lws_get_vhost_listen_port(vh->vhost);
+	rc = listener_open(vh);
+	if (rc)
+		return rc;
 	gw_log(GW_LOG_NOTICE, "transport: listener %s on %s:%d%s profile %d", info.vhost_name,
 	       l->address[0] ? l->address : "*", vh->port, l->path_prefix, l->security_profile);
 	return GW_OK;
@@ -337,7 +393,9 @@ int transport_new(const struct gw_config *cfg, const struct transport_hooks *h,
 	info.timeout_secs = (unsigned int)(cfg->handshake_timeout_s > 0 ? cfg->handshake_timeout_s : 5);
 	info.timeout_secs_ah_idle = info.timeout_secs;
 	info.max_http_header_data = 4096; /* one Authorization + URL fit easily */
-	info.max_http_header_pool = 1024; /* handshakes in flight at once */
+	/* header tables: more than listen.c lets handshake at once, so none
+	 * waits in lws's wait list (O(waiters) per release) */
+	info.max_http_header_pool = 1024;
 	info.user = t;
 	t->ctx = lws_create_context(&info);
 	if (!t->ctx) {
@@ -353,6 +411,8 @@ int transport_new(const struct gw_config *cfg, const struct transport_hooks *h,
 			goto fail;
 	}
 	rc = transport_timer_every(t, 60000, sweep_ratelimit, t);
+	if (!rc)
+		rc = transport_timer_every(t, sweep_pass_ms(cfg) / SWEEP_SLICES, sweep_sessions, t);
 	if (rc)
 		goto fail;
 	*out = t;
@@ -380,6 +440,7 @@ void transport_free(struct transport *t)
 	if (!t)
 		return;
 	t->stopping = 1;
+	listener_close(t);
 	/* lws closes every wsi: CLOSED (on_close) then WSI_DESTROY (free) */
 	if (t->ctx) {
 		lws_sul_cancel(t->lws_tick);
@@ -403,6 +464,7 @@ void transport_free(struct transport *t)
 	ratelimit_free(t->rl);
 	authcache_free(t->ac);
 	gw_free(t->lws_tick);
+	gw_free(t->wbuf);
 	gw_free(t->ev_prepare);
 	gw_free(t->ev_async);
 	gw_free(t);

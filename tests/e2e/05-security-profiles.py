@@ -16,6 +16,7 @@ profile 3 is refused on profile 1 and 2 listeners (A00.FR.001/002).  Finally the
 request (`Upgrade: foo`, PROTOCOL.md 3.2) against the whole gateway, under
 valgrind when a non-sanitized binary is at hand.
 """
+import base64
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ import socket
 import ssl
 import subprocess
 import time
+import urllib.parse
 
 import gwtest
 import wsclient
@@ -426,6 +428,55 @@ def test_p3_pile_minimum_profile(t):
             q.close()
         p.close()
         m.close()
+
+
+def test_listener_decides_not_host_or_sni(t):
+    """A00.FR.001/006: the listener that accepted a connection sets its
+    profile.  The OCPP vhosts share lws's "no listener" port, and lws 4.1.6
+    re-binds a request to the vhost its Host header (or TLS SNI) names among
+    them; the transport must ignore that."""
+    ensure_certs()
+    gw = Gateway(listeners=[{"name": "plain", "security_profile": 1}, p2_listener("tls"),
+                            p3_listener("mtls")],
+                 ocpp={"auto_register": False, "require_password": True,
+                       "operator_name": OPERATOR})
+    gw.write_config()
+    set_password(gw, "CP1", PW1)
+    with gw:
+        # plain listener, Host naming the mTLS one: served as profile 1
+        u = urllib.parse.urlsplit(gw.url("CP1", "plain"))
+        s = socket.create_connection((u.hostname, u.port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        auth = base64.b64encode(("CP1:" + PW1).encode()).decode()
+        s.sendall(("GET %s HTTP/1.1\r\nHost: mtls\r\nUpgrade: websocket\r\n"
+                   "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                   "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp1.6\r\n"
+                   "Authorization: Basic %s\r\n\r\n" % (u.path, key, auth)).encode())
+        head = s.recv(4096)
+        s.close()
+        assert head.startswith(b"HTTP/1.1 101"), head[:80]
+        # mTLS listener, SNI naming the profile 2 listener, no client cert:
+        # still refused (no switch to the other listener's SSL_CTX)
+        u = urllib.parse.urlsplit(gw.url("CP1", "mtls"))
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ok, how = False, "?"
+        try:
+            raw = socket.create_connection((u.hostname, u.port), timeout=5)
+            ts = ctx.wrap_socket(raw, server_hostname="tls")
+            ts.sendall(("GET %s HTTP/1.1\r\nHost: tls\r\nUpgrade: websocket\r\n"
+                        "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+                        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ocpp1.6\r\n"
+                        "Authorization: Basic %s\r\n\r\n" % (u.path, key, auth)).encode())
+            head = ts.recv(4096)
+            ok, how = head.startswith(b"HTTP/1.1 101"), head[:12]
+            ts.close()
+        except (ssl.SSLError, OSError) as e:
+            how = repr(e)
+        print("  mtls listener, SNI 'tls', no client cert: %s" % how)
+        assert not ok, "profile 3 listener served a connection without a client certificate"
+        assert "profile 1" in gw.log()
 
 
 # ---------------------------------------------------------------- NN-2025-0102

@@ -50,6 +50,7 @@ class Harness:
 
     def __init__(self, *args, binary=None, wrapper=(), start_timeout=10.0):
         self.lines = []
+        self.eof = False
         self.cv = threading.Condition()
         self.err = tempfile.TemporaryFile()
         cmd = list(wrapper) + [binary or HARNESS] + list(args)
@@ -60,7 +61,12 @@ class Harness:
         line = self.wait_line(r"^LISTENING port=(\d+)", start_timeout)
         if not line:
             self.p.kill()
-            raise RuntimeError("harness did not start: %s" % self.stderr())
+            self.p.wait()
+            self.t.join(2)
+            self.p.stdout.close()
+            msg = self.stderr()
+            self.err.close()
+            raise RuntimeError("harness did not start: %s" % msg)
         self.port = int(line.split("=")[1])
 
     def _reader(self):
@@ -68,6 +74,9 @@ class Harness:
             with self.cv:
                 self.lines.append(line.rstrip("\n"))
                 self.cv.notify_all()
+        with self.cv:  # EOF: wake wait_line() so a dead harness is seen now
+            self.eof = True
+            self.cv.notify_all()
 
     def wait_line(self, pattern, timeout=5.0):
         """First output line matching pattern (regex), waiting up to timeout."""
@@ -79,7 +88,7 @@ class Harness:
                     if rx.search(l):
                         return l
                 left = end - time.time()
-                if left <= 0 or self.p.poll() is not None and not self.t.is_alive():
+                if left <= 0 or self.eof:
                     return None
                 self.cv.wait(left)
 
@@ -87,6 +96,20 @@ class Harness:
         rx = re.compile(pattern)
         with self.cv:
             return sum(1 for l in self.lines if rx.search(l))
+
+    def wait_count(self, pattern, n, timeout=5.0):
+        """Lines matching pattern once there are at least n (or timeout):
+        the harness prints a hook line before the client sees the answer,
+        but our reader thread may not have read it yet."""
+        rx = re.compile(pattern)
+        end = time.time() + timeout
+        with self.cv:
+            while True:
+                c = sum(1 for l in self.lines if rx.search(l))
+                left = end - time.time()
+                if c >= n or left <= 0:
+                    return c
+                self.cv.wait(left)
 
     def url(self, ident, scheme="ws", prefix="/ocpp"):
         return "%s://127.0.0.1:%d%s/%s" % (scheme, self.port, prefix, ident)
@@ -264,7 +287,7 @@ class BasicAuth(Base):
         self.refused(h.url("CP1"), 401, subprotocols=["ocpp1.6"])
         self.refused(h.url("CP1"), 401, subprotocols=["ocpp1.6"],
                      headers={"Authorization": "Basic !!notbase64"})
-        self.assertGreaterEqual(h.count(r"^SECURITY CP1 auth_failed"), 4)
+        self.assertGreaterEqual(h.wait_count(r"^SECURITY CP1 auth_failed", 4), 4)
         self.assertNotIn("secret-CP1", h.stderr())  # never logged
 
     def test_binary_key_with_nul(self):
@@ -352,6 +375,50 @@ class Sessions(Base):
         self.assertEqual(conns[0].recv_text(), "count 2")
         for c in conns:
             c.close()
+
+
+class Listener(Base):
+    """Our own listen socket (src/transport/listen.c): bound address and port,
+    and accept pacing during a storm."""
+    harness_args = ("--pile", "CP1:secret-CP1-0123")
+
+    def test_any_address_dual_stack(self):
+        h = self.start("--address", "::")
+        ws = wsclient.connect(h.url("CP1"), ["ocpp1.6"], basic=("CP1", "secret-CP1-0123"))
+        self.echo(ws)
+        ws.close()
+        try:
+            s6 = socket.create_connection(("::1", h.port), timeout=3)
+        except OSError:
+            self.skipTest("no IPv6 loopback here")
+        s6.close()
+
+    def test_bad_address_refused(self):
+        with self.assertRaises(RuntimeError):
+            self.start("--address", "not-an-address.invalid")
+
+    def test_port_in_use_refused(self):
+        h = self.start()
+        with self.assertRaises(RuntimeError):
+            self.start("--port", str(h.port))
+
+    def test_storm_is_paced_not_dropped(self):
+        # more silent connections than the transport lets handshake at once
+        # (HANDSHAKES_MAX 512): accepting pauses; the silent ones time out
+        # (--handshake 2) and the pile behind them is served, not dropped
+        h = self.start("--handshake", "2")
+        silent = [socket.create_connection(("127.0.0.1", h.port), timeout=5)
+                  for _ in range(600)]
+        time.sleep(0.3)
+        t0 = time.time()
+        ws = wsclient.connect(h.url("CP1"), ["ocpp1.6"], basic=("CP1", "secret-CP1-0123"),
+                              timeout=10)
+        self.echo(ws)
+        ws.close()
+        self.assertLess(time.time() - t0, 8)
+        for s in silent:
+            s.close()
+        self.assertIn("accepting paused", h.stderr())
 
 
 class Messages(Base):
@@ -501,6 +568,28 @@ class PingIdle(Base):
         self.assertLess(time.time() - t0, 8)
         self.assertIn(b"\x89", data[:2])  # it was pinged first
         self.assertIsNotNone(h.wait_line(r"^CLOSE CP1", 2))
+
+    def test_messages_are_proof_of_life(self):
+        # a peer that talks but never answers a ping (recv() is what pongs,
+        # and we do not call it) stays up well past --idle
+        h = self.start()
+        ws = wsclient.connect(h.url("CP1"), ["ocpp1.6"], basic=("CP1", "secret-CP1-0123"))
+        end = time.time() + 5.0
+        n = 0
+        while time.time() < end:
+            ws.send_text("tick %d" % n)
+            n += 1
+            time.sleep(0.4)
+        got = []
+        while len(got) < n:
+            ev = ws.recv(timeout=5)  # pings waiting in the socket are answered here
+            if ev[0] == "text":
+                got.append(ev[1])
+            else:
+                self.assertEqual(ev[0], "ping")
+        self.assertEqual(got, ["tick %d" % i for i in range(n)])
+        self.assertEqual(h.count(r"^CLOSE CP1"), 0)
+        ws.close()
 
 
 UPGRADE_FOO = [
@@ -660,7 +749,7 @@ class TlsProfile3(Base):
         with self.assertRaises((wsclient.HandshakeRefused, ssl.SSLError, OSError)):
             wsclient.connect(h.url("CP1", "wss"), ["ocpp1.6"], tls=ctx)
         self.assertEqual(h.count(r"^OPEN"), 0)
-        self.assertGreaterEqual(h.count(r"^SECURITY .* bad_client_cert"), 5)
+        self.assertGreaterEqual(h.wait_count(r"^SECURITY .* bad_client_cert", 5), 5)
 
 
 def main():

@@ -280,6 +280,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--pile")) add_pile(need(argc, argv, &i));
 		else if (!strcmp(a, "--profile")) l->security_profile = atoi(need(argc, argv, &i));
 		else if (!strcmp(a, "--port")) l->port = atoi(need(argc, argv, &i));
+		else if (!strcmp(a, "--address")) snprintf(l->address, sizeof(l->address), "%s", need(argc, argv, &i));
 		else if (!strcmp(a, "--prefix")) snprintf(l->path_prefix, sizeof(l->path_prefix), "%s", need(argc, argv, &i));
 		else if (!strcmp(a, "--auto-register")) cfg.auto_register = 1;
 		else if (!strcmp(a, "--require-password")) cfg.require_password = atoi(need(argc, argv, &i));
