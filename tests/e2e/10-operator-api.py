@@ -14,20 +14,13 @@ import time
 import urllib.error
 import urllib.request
 
-from gwtest import Gateway, run
+from gwtest import Gateway, run, free_port
 from payloads import iso_ms, server_calls, wait_until, whole_second_ms
 
 READ = "read-token-0123456789abcdef"
 OPERATE = "operate-token-0123456789abcdef"
 REVIEW = "review-token-0123456789abcdef"
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class ApiGateway(Gateway):
@@ -43,14 +36,6 @@ class ApiGateway(Gateway):
                          ' { name = "ops"; token = "%s"; scopes = "read,operate"; },'
                          ' { name = "reviewer"; token = "%s"; scopes = "review"; }); };'
                          % (self.api_port, body, READ, OPERATE, REVIEW))
-
-    def write_config(self):
-        super().write_config()
-        with open(self.config_path) as f:
-            text = f.read()
-        assert "api: { port = -1; };" in text
-        with open(self.config_path, "w") as f:
-            f.write(text.replace("api: { port = -1; };", self.api_conf))
 
     def api(self, method, path, token=READ, body=None, raw=None, headers=None, timeout=10):
         """(status, parsed JSON or text, headers)."""

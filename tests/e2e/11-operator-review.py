@@ -12,14 +12,13 @@ credit_reference_id = the order); scopes and body errors."""
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from gwtest import Gateway, run
+from gwtest import Gateway, run, free_port
 from payloads import iso_ms, server_calls, wait_until, whole_second_ms
 
 READ = "read-token-0123456789abcdef"
@@ -27,13 +26,6 @@ OPERATE = "operate-token-0123456789abcdef"
 REVIEW = "review-token-0123456789abcdef"
 SECRET = "whsec-app-0123456789abcdef"
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Receiver:
@@ -92,13 +84,6 @@ class ApiGateway(Gateway):
                          ' { name = "ops"; token = "%s"; scopes = "read,operate"; },'
                          ' { name = "reviewer"; token = "%s"; scopes = "read,review"; }); };'
                          % (self.api_port, READ, OPERATE, REVIEW))
-
-    def write_config(self):
-        super().write_config()
-        with open(self.config_path) as f:
-            text = f.read()
-        with open(self.config_path, "w") as f:
-            f.write(text.replace("api: { port = -1; };", self.api_conf))
 
     def api(self, method, path, token=READ, body=None, raw=None):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)

@@ -15,7 +15,6 @@ and passes."""
 import hashlib
 import hmac
 import json
-import socket
 import sqlite3
 import threading
 import time
@@ -23,19 +22,12 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from gwtest import Gateway, run
+from gwtest import Gateway, run, free_port
 from payloads import iso_ms, wait_until
 
 SECRETS = {"app": "whsec-app-0123456789abcdef", "map": "whsec-map-0123456789abcdef"}
 PREFIXES = {"app": "APP", "map": "MAP"}
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Receiver:
@@ -100,15 +92,8 @@ class DisputeGateway(Gateway):
         super().__init__(extra="%s\npartners = ( %s );\nhooks: { retry_s = [ 1, 1, 1 ]; };"
                          % (tariff, ", ".join(rows)), **kw)
         self.api_port = free_port()
+        self.api_conf = 'api: { address = "127.0.0.1"; port = %d; };' % self.api_port
 
-    def write_config(self):
-        super().write_config()
-        with open(self.config_path) as f:
-            text = f.read()
-        assert "api: { port = -1; };" in text
-        with open(self.config_path, "w") as f:
-            f.write(text.replace("api: { port = -1; };",
-                                 'api: { address = "127.0.0.1"; port = %d; };' % self.api_port))
 
     def inbound(self, partner, envelope=None, raw=None, secret=None, ts=None, sig=None):
         """POST a signed event as partner: (status, parsed body)."""

@@ -9,12 +9,11 @@ the old one gets 401) and on a 2.0.1 pile that rejects (the old one stays),
 and the /metrics additions (webhook and refund series, CALLERRORs by code,
 Heartbeats kept out of the frame log)."""
 import json
-import socket
 import urllib.error
 import urllib.request
 
 import wsclient
-from gwtest import Gateway, Pile, run
+from gwtest import Gateway, Pile, run, free_port
 from payloads import iso_ms, server_calls, wait_until, whole_second_ms
 
 READ = "read-token-0123456789abcdef"
@@ -24,13 +23,6 @@ OLD16 = "old-key-01234567"               # 16 bytes: a 1.6 AuthorizationKey
 NEW16 = "new-key-0123456789ab"           # 20 bytes: the 1.6 maximum
 NEW201 = "new-201-password-0123456789abcdef"
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class ApiGateway(Gateway):
@@ -45,13 +37,6 @@ class ApiGateway(Gateway):
                          ' { name = "viewer"; token = "%s"; scopes = "read"; },'
                          ' { name = "ops"; token = "%s"; scopes = "read,operate"; }); };'
                          % (self.api_port, READ, OPERATE))
-
-    def write_config(self):
-        super().write_config()
-        with open(self.config_path) as f:
-            text = f.read()
-        with open(self.config_path, "w") as f:
-            f.write(text.replace("api: { port = -1; };", self.api_conf))
 
     def api(self, method, path, token=OPERATE, body=None, raw=None):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)

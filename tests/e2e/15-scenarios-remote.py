@@ -31,7 +31,6 @@ gateway needs the boot push; see there).
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -39,7 +38,7 @@ import time
 import urllib.error
 import urllib.request
 
-from gwtest import SRC, Gateway, run
+from gwtest import SRC, Gateway, run, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIM = os.environ.get("OCPPSIM_BIN", os.path.join(SRC, "build", "simulator", "ocppsim"))
@@ -85,13 +84,6 @@ EXTRA = "\n".join([
     "anomaly: { stop_trigger_s = 2; stop_grace_s = 2; stop_timeout_s = 5; zero_energy_wh = 10; };"])
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 class ApiGateway(Gateway):
     """The API on a port the test picked, one operate token (as 10-operator-api)."""
@@ -99,16 +91,8 @@ class ApiGateway(Gateway):
     def __init__(self, **kw):
         super().__init__(**kw)
         self.api_port = free_port()
-
-    def write_config(self):
-        super().write_config()
-        with open(self.config_path) as f:
-            text = f.read()
-        assert "api: { port = -1; };" in text
-        conf = ('api: { address = "127.0.0.1"; port = %d; tokens = ( { name = "ops"; token = "%s";'
-                ' scopes = "read,operate"; } ); };' % (self.api_port, OPERATE))
-        with open(self.config_path, "w") as f:
-            f.write(text.replace("api: { port = -1; };", conf))
+        self.api_conf = ('api: { address = "127.0.0.1"; port = %d; tokens = ( { name = "ops";'
+                         ' token = "%s"; scopes = "read,operate"; } ); };' % (self.api_port, OPERATE))
 
     def api(self, method, path, timeout=10):
         req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.api_port, path),

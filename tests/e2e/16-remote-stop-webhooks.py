@@ -32,7 +32,7 @@ import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from gwtest import BIN, SRC, Gateway, run
+from gwtest import BIN, SRC, Gateway, run, free_port
 from payloads import iso_ms, server_calls, wait_until, whole_second_ms
 
 READ = "read-token-0123456789abcdef"
@@ -53,13 +53,6 @@ WEBHOOK_OF = {
     "refund_case.resolved": "refund_case.resolved", "cdr.credited": "cdr.credited",
 }
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Receiver:
@@ -123,13 +116,6 @@ class ApiGateway(Gateway):
                          ' { name = "viewer"; token = "%s"; scopes = "read"; },'
                          ' { name = "ops"; token = "%s"; scopes = "read,operate"; }); };'
                          % (self.api_port, tls_conf, READ, OPERATE))
-
-    def write_config(self):
-        super().write_config()
-        with open(self.config_path) as f:
-            text = f.read()
-        with open(self.config_path, "w") as f:
-            f.write(text.replace("api: { port = -1; };", self.api_conf))
 
     def api(self, method, path, token=READ, body=None, context=None):
         data = json.dumps(body).encode() if body is not None else None

@@ -57,10 +57,21 @@ def _cfg_value(v):
     return json.dumps(v)
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 that was free a moment ago (for the API
+    listener, which the tests place on a port they know)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 class Gateway:
     """One ocppgw process in its own temp dir.  listeners: list of dicts
     (name, security_profile, tls_*...), port 0 unless given.  ocpp: dict
-    of ocpp.* settings.  extra: raw libconfig text appended."""
+    of ocpp.* settings.  extra: raw libconfig text appended.  A subclass
+    that wants the operator API sets self.api_conf to its api { } section."""
 
     def __init__(self, t=None, listeners=None, ocpp=None, limits=None, extra="", tmpdir=None,
                  log_level="info"):
@@ -77,13 +88,14 @@ class Gateway:
         self.proc = None
         self.ports = {}
         self.stderr_path = os.path.join(self.tmp, "stderr.log")
+        self.api_conf = None  # the api { } section; None: no operator API
 
     # ---- config and process
     def write_config(self):
         lines = ['log_level = "%s";' % self.log_level,
                  'schema_dir = "%s";' % os.path.join(SRC, "schemas"),
                  'store: { path = "%s"; };' % self.db_path,
-                 'api: { port = -1; };',
+                 self.api_conf or 'api: { port = -1; };',
                  'pki: { ca_cert = "%s"; ca_key = "%s"; };' % (
                      os.path.join(SRC, "certs", "dev", "ca.pem"),
                      os.path.join(SRC, "certs", "dev", "ca.key"))]
