@@ -8,14 +8,11 @@ signed envelopes, in order per order, at least once through a receiver
 that is down then back and through gateway restarts (SIGTERM and kill -9),
 dead-lettering after the configured retries while another partner keeps
 receiving.  Retries are 1 s apart so each test stays within seconds."""
-import hashlib
-import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from gwtest import Gateway, run
+from receiver import SignedReceiver
 from payloads import iso_ms, wait_until
 
 SECRETS = {"app": "whsec-app-0123456789abcdef", "map": "whsec-map-0123456789abcdef",
@@ -24,60 +21,12 @@ PREFIXES = {"app": "APP", "map": "MAP", "slow": "SLOW"}
 ENVELOPE = {"event_id", "event_type", "occurred_at", "data"}
 
 
-class Receiver:
-    """A partner endpoint.  status(n) gives the HTTP status of the n-th
-    request (0-based); delay_s holds each answer back.  Records every
-    request as dict(event, body, sig_ok, status)."""
+class Receiver(SignedReceiver):
+    """Partner name's endpoint (see receiver.py)."""
 
     def __init__(self, name, status=None, delay_s=0.0):
-        self.name, self.secret = name, SECRETS[name].encode()
-        self.status = status or (lambda n: 200)
-        self.delay_s = delay_s
-        self.seen, self.lock = [], threading.Lock()
-        rec = self
-
-        class H(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                ts = self.headers.get("X-Ocppgw-Timestamp", "")
-                sig = self.headers.get("X-Ocppgw-Signature", "")
-                want = hmac.new(rec.secret, ts.encode() + b"." + body, hashlib.sha256).hexdigest()
-                fresh = ts.isdigit() and abs(int(ts) - time.time()) < 300
-                with rec.lock:
-                    n = len(rec.seen)
-                    st = rec.status(n)
-                    rec.seen.append({"body": body, "event": json.loads(body),
-                                     "sig_ok": hmac.compare_digest(want, sig) and fresh,
-                                     "ctype": self.headers.get("Content-Type"),
-                                     "status": st, "path": self.path})
-                if rec.delay_s:
-                    time.sleep(rec.delay_s)
-                self.send_response(st)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.srv.daemon_threads = True
-        self.srv.handle_error = lambda request, address: None  # peers killed mid-answer
-        self.port = self.srv.server_port
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
-    def accepted(self):
-        with self.lock:
-            return [s for s in self.seen if 200 <= s["status"] < 300]
-
-    def all(self):
-        with self.lock:
-            return list(self.seen)
-
-    def close(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        self.name = name
+        super().__init__(SECRETS[name], status, delay_s)
 
 
 def partners_cfg(receivers, retry="1, 1, 1", timeout_ms=None):

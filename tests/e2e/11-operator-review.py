@@ -9,16 +9,12 @@ partial / reject / request_info with the state machine's 409s; the refund
 confirmation happens once (409 after); money granted goes out as
 refund_case.resolved and a cdr.credited credit CDR (negative totals,
 credit_reference_id = the order); scopes and body errors."""
-import hashlib
-import hmac
 import json
-import threading
-import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from gwtest import Gateway, run, free_port
+from receiver import SignedReceiver
 from payloads import iso_ms, server_calls, wait_until, whole_second_ms
 
 READ = "read-token-0123456789abcdef"
@@ -28,49 +24,19 @@ SECRET = "whsec-app-0123456789abcdef"
 
 
 
-class Receiver:
-    """The partner's endpoint: records (event, signature ok) of every POST."""
+class Receiver(SignedReceiver):
+    """The partner's endpoint (see receiver.py); code is the HTTP status it
+    answers now (503: down)."""
 
     def __init__(self):
-        self.seen, self.lock = [], threading.Lock()
-        self.status = 200
-        rec = self
+        self.code = 200
+        super().__init__(SECRET, status=lambda n: self.code)
 
-        class H(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                ts = self.headers.get("X-Ocppgw-Timestamp", "")
-                want = hmac.new(SECRET.encode(), ts.encode() + b"." + body,
-                                hashlib.sha256).hexdigest()
-                ok = hmac.compare_digest(want, self.headers.get("X-Ocppgw-Signature", ""))
-                with rec.lock:
-                    st = rec.status
-                    if st == 200:
-                        rec.seen.append((json.loads(body), ok))
-                self.send_response(st)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.srv.daemon_threads = True
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
-    def events(self, etype=None):
-        with self.lock:
-            return [e for e, _ in self.seen if etype is None or e["event_type"] == etype]
+    def events(self, event_type=None):
+        return [s["event"] for s in super().events(event_type)]
 
     def all_signed(self):
-        with self.lock:
-            return all(ok for _, ok in self.seen)
-
-    def close(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        return all(s["sig_ok"] for s in self.accepted())
 
 
 class ApiGateway(Gateway):
@@ -376,7 +342,7 @@ def test_cancel_by_state(t):
 
 def test_dead_letters_list_and_retry(t):
     rec = Receiver()
-    rec.status = 503
+    rec.code = 503
     try:
         with ApiGateway(extra=partner_cfg(rec).replace("[ 1, 1 ]", "[ 1 ]")) as gw:
             p = gw.pile("CP-DEAD", "1.6")
@@ -396,7 +362,7 @@ def test_dead_letters_list_and_retry(t):
                          "not_found")
             expect_error(gw.api("POST", "/v1/deliveries/x/retry", token=OPERATE), 400,
                          "bad_request")
-            rec.status = 200
+            rec.code = 200
             # retry every dead row of the order, oldest first: delivered in order
             ids = [d["id"] for d in gw.api("GET", "/v1/deliveries/dead")[1]["items"]]
             for i in ids:

@@ -16,13 +16,12 @@ import hashlib
 import hmac
 import json
 import sqlite3
-import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from gwtest import Gateway, run, free_port
+from receiver import SignedReceiver
 from payloads import iso_ms, wait_until
 
 SECRETS = {"app": "whsec-app-0123456789abcdef", "map": "whsec-map-0123456789abcdef"}
@@ -30,50 +29,12 @@ PREFIXES = {"app": "APP", "map": "MAP"}
 
 
 
-class Receiver:
-    """A partner's webhook endpoint: checks every signature, records
-    every envelope."""
+class Receiver(SignedReceiver):
+    """Partner name's webhook endpoint (see receiver.py)."""
 
     def __init__(self, name):
-        self.name, self.secret = name, SECRETS[name].encode()
-        self.seen, self.lock = [], threading.Lock()
-        rec = self
-
-        class H(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                ts = self.headers.get("X-Ocppgw-Timestamp", "")
-                sig = self.headers.get("X-Ocppgw-Signature", "")
-                want = hmac.new(rec.secret, ts.encode() + b"." + body, hashlib.sha256).hexdigest()
-                fresh = ts.isdigit() and abs(int(ts) - time.time()) < 300
-                with rec.lock:
-                    rec.seen.append({"event": json.loads(body),
-                                     "sig_ok": hmac.compare_digest(want, sig) and fresh})
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.srv.daemon_threads = True
-        self.port = self.srv.server_port
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
-    def events(self, event_type):
-        with self.lock:
-            return [s for s in self.seen if s["event"]["event_type"] == event_type]
-
-    def all(self):
-        with self.lock:
-            return list(self.seen)
-
-    def close(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        self.name = name
+        super().__init__(SECRETS[name])
 
 
 class DisputeGateway(Gateway):

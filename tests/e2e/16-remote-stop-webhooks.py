@@ -19,20 +19,17 @@ STOP_NOT_EFFECTIVE case of the same stop); a repeated end message records
 nothing twice.  HTTPS: a request with certs/dev/ca.pem works on the RSA
 and on the ECDSA chain, plain HTTP on that port gets no HTTP answer, and
 --check-config refuses a half-configured api.tls_*."""
-import hashlib
-import hmac
 import json
 import os
 import socket
 import ssl
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from gwtest import BIN, SRC, Gateway, run, free_port
+from receiver import SignedReceiver
 from payloads import iso_ms, server_calls, wait_until, whole_second_ms
 
 READ = "read-token-0123456789abcdef"
@@ -55,46 +52,11 @@ WEBHOOK_OF = {
 
 
 
-class Receiver:
-    """The partner's endpoint: checks each signature (HMAC-SHA256 over
-    timestamp + "." + body, fresh within 5 minutes) and records each body."""
+class Receiver(SignedReceiver):
+    """The partner "app"'s endpoint (see receiver.py)."""
 
     def __init__(self):
-        self.seen, self.lock = [], threading.Lock()
-        rec = self
-
-        class H(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                ts = self.headers.get("X-Ocppgw-Timestamp", "")
-                sig = self.headers.get("X-Ocppgw-Signature", "")
-                want = hmac.new(SECRET.encode(), ts.encode() + b"." + body,
-                                hashlib.sha256).hexdigest()
-                fresh = ts.isdigit() and abs(int(ts) - time.time()) < 300
-                with rec.lock:
-                    rec.seen.append({"body": body, "event": json.loads(body), "path": self.path,
-                                     "sig_ok": hmac.compare_digest(want, sig) and fresh,
-                                     "ctype": self.headers.get("Content-Type")})
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.srv.daemon_threads = True
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
-    def all(self):
-        with self.lock:
-            return list(self.seen)
-
-    def close(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        super().__init__(SECRET)
 
 
 class ApiGateway(Gateway):
