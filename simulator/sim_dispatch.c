@@ -55,7 +55,8 @@ char *sim_dispatch(struct sim_pile *p, const struct sim_action_row *rows, size_t
 	int rc;
 
 	if (!row) {
-		gw_log(GW_LOG_INFO, "cp=%s action=%s not implemented", p->identity, f->action);
+		gw_log(GW_LOG_INFO, "cp=%s action=%s: no ocppsim handler, answered NotImplemented",
+		       p->identity, f->action);
 		return sim_frame_error(f->id, sim_error_code(GW_ENOTIMPL, version), "");
 	}
 	rc = row->handler(p, f->payload, row->fixed, &resp);

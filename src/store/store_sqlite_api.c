@@ -115,10 +115,8 @@ int store_api_connectors(struct store *st, const char *pile, struct connector_ro
 			 size_t cap, size_t *n)
 {
 	sqlite3_stmt *stmt;
-	char state[24];
 	int rc = prep(st,
-		      "SELECT pile, evse_id, connector_id, state, plugged, error_code, info,"
-		      " pile_ms, recv_ms, frame_seq FROM connectors WHERE pile = ?1"
+		      "SELECT " CONNECTOR_COLS " FROM connectors WHERE pile = ?1"
 		      " ORDER BY evse_id, connector_id",
 		      &stmt);
 
@@ -126,23 +124,8 @@ int store_api_connectors(struct store *st, const char *pile, struct connector_ro
 	if (rc != GW_OK)
 		return rc;
 	store_sqlite_bind_text(stmt, 1, pile);
-	while (*n < cap && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct connector_row *r = &rows[(*n)++];
-
-		memset(r, 0, sizeof(*r));
-		SQ_TEXT(stmt, 0, r->pile);
-		r->evse_id = sqlite3_column_int(stmt, 1);
-		r->connector_id = sqlite3_column_int(stmt, 2);
-		SQ_TEXT(stmt, 3, state);
-		r->state = store_conn_parse(state);
-		r->plugged = (enum plug_evidence)sqlite3_column_int(stmt, 4);
-		SQ_TEXT(stmt, 5, r->error_code);
-		SQ_TEXT(stmt, 6, r->info);
-		r->pile_ms = sqlite3_column_int64(stmt, 7);
-		r->recv_ms = sqlite3_column_int64(stmt, 8);
-		r->frame_seq = sqlite3_column_int64(stmt, 9);
-	}
-	rc = (*n == cap || rc == SQLITE_DONE) ? GW_OK : store_sqlite_rc(sq(st), rc, "api connectors");
+	rc = store_sqlite_list_rows(sq(st), stmt, store_sqlite_read_connector, rows, sizeof(*rows),
+				    cap, n, "api connectors");
 	sqlite3_finalize(stmt);
 	return rc;
 }

@@ -68,40 +68,41 @@ int store_sqlite_connector_set(struct store *st, const char *pile, const struct 
 	return store_sqlite_exec(s, stmt, "connector history insert");
 }
 
+/* sq_read_fn over CONNECTOR_COLS, for every query of a connector row. */
+void store_sqlite_read_connector(sqlite3_stmt *stmt, void *row)
+{
+	struct connector_row *r = row;
+	char state[24];
+
+	memset(r, 0, sizeof(*r));
+	SQ_TEXT(stmt, 0, r->pile);
+	r->evse_id = sqlite3_column_int(stmt, 1);
+	r->connector_id = sqlite3_column_int(stmt, 2);
+	SQ_TEXT(stmt, 3, state);
+	r->state = store_conn_parse(state);
+	r->plugged = (enum plug_evidence)sqlite3_column_int(stmt, 4);
+	SQ_TEXT(stmt, 5, r->error_code);
+	SQ_TEXT(stmt, 6, r->info);
+	r->pile_ms = sqlite3_column_int64(stmt, 7);
+	r->recv_ms = sqlite3_column_int64(stmt, 8);
+	r->frame_seq = sqlite3_column_int64(stmt, 9);
+}
+
 int store_sqlite_connector_get(struct store *st, const char *pile, int evse_id, int connector_id,
 			       struct connector_row *out)
 {
 	struct sq_store *s = sq(st);
 	sqlite3_stmt *stmt;
-	char state[24];
-	int rc;
 
 	stmt = store_sqlite_prep(s, SQ_CONN_GET,
-				 "SELECT pile, evse_id, connector_id, state, plugged, error_code,"
-				 " info, pile_ms, recv_ms, frame_seq FROM connectors"
+				 "SELECT " CONNECTOR_COLS " FROM connectors"
 				 " WHERE pile = ?1 AND evse_id = ?2 AND connector_id = ?3");
 	if (!stmt)
 		return GW_ESTORE;
 	store_sqlite_bind_text(stmt, 1, pile);
 	sqlite3_bind_int(stmt, 2, evse_id);
 	sqlite3_bind_int(stmt, 3, connector_id);
-	rc = store_sqlite_step_row(s, stmt, "connector get");
-	if (rc == GW_OK) {
-		memset(out, 0, sizeof(*out));
-		SQ_TEXT(stmt, 0, out->pile);
-		out->evse_id = sqlite3_column_int(stmt, 1);
-		out->connector_id = sqlite3_column_int(stmt, 2);
-		SQ_TEXT(stmt, 3, state);
-		out->state = store_conn_parse(state);
-		out->plugged = (enum plug_evidence)sqlite3_column_int(stmt, 4);
-		SQ_TEXT(stmt, 5, out->error_code);
-		SQ_TEXT(stmt, 6, out->info);
-		out->pile_ms = sqlite3_column_int64(stmt, 7);
-		out->recv_ms = sqlite3_column_int64(stmt, 8);
-		out->frame_seq = sqlite3_column_int64(stmt, 9);
-	}
-	sqlite3_reset(stmt);
-	return rc;
+	return store_sqlite_get_row(s, stmt, store_sqlite_read_connector, out, "connector get");
 }
 
 int store_sqlite_connector_history_count(struct store *st, const char *pile, int evse_id,

@@ -171,6 +171,13 @@ int store_sqlite_grow(void **buf, size_t *cap, size_t n, size_t elem);
 
 #define SQ_TEXT(stmt, i, field) store_sqlite_col_text((stmt), (i), (field), sizeof(field))
 
+/* The columns of a struct connector_row, in the order
+ * store_sqlite_read_connector() reads them (store_sqlite_connectors.c). */
+#define CONNECTOR_COLS                                                          \
+	"pile, evse_id, connector_id, state, plugged, error_code, info, pile_ms," \
+	" recv_ms, frame_seq"
+void store_sqlite_read_connector(sqlite3_stmt *stmt, void *row);
+
 /* ---- background checkpoints (store_sqlite_ckpt.c) --------------------- */
 
 /* Checkpoint s's WAL from a thread with its own connection to path instead
